@@ -1,0 +1,60 @@
+/*
+ * err.c - error record and warnings (see err.h).
+ */
+#include "err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+volatile int sc_interrupted;
+
+int
+sc_err_set(struct sc_err *e, enum sc_err_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (e == NULL)
+        return -1;
+    e->kind = kind;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void
+sc_err_prefix(struct sc_err *e, const char *fmt, ...)
+{
+    char head[SC_ERR_MSG_MAX];
+    char tail[SC_ERR_MSG_MAX];
+    va_list ap;
+
+    if (e == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof(head), fmt, ap);
+    va_end(ap);
+    memcpy(tail, e->msg, sizeof(tail));
+    snprintf(e->msg, sizeof(e->msg), "%s: %s", head, tail);
+}
+
+void
+sc_err_clear(struct sc_err *e)
+{
+    e->kind = SC_ERR_NONE;
+    e->msg[0] = '\0';
+}
+
+void
+sc_warn(const struct sc_diag *d, const char *fmt, ...)
+{
+    char msg[SC_ERR_MSG_MAX];
+    va_list ap;
+
+    if (d == NULL || d->warn == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    d->warn(d->ctx, msg);
+}

@@ -1,0 +1,61 @@
+/*
+ * input.h - opening a capture for reading: path or stdin, format sniffing,
+ * transparent gzip.
+ *
+ * input_open() opens the path read-only ("-" = stdin), refuses what cannot
+ * be a capture (a directory, a terminal on stdin), peeks at the first bytes,
+ * and if they are a gzip magic stacks a gzip_source and sniffs again. What
+ * comes back is a reader positioned at offset 0 of the (uncompressed)
+ * capture and the detected format. Formats that are recognised but not
+ * supported (zstd, bzip2, xz, lz4, pcapng-in-gzip-in-gzip is fine) give a
+ * clear SC_ERR_DATA; anything else is "not a capture file". An empty input
+ * is its own error ("empty file"). No heuristics beyond magic numbers.
+ */
+#ifndef SC_INPUT_H
+#define SC_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reader.h"
+
+enum cap_format {
+    FMT_UNKNOWN = 0,
+    FMT_PCAP,
+    FMT_PCAPNG,
+    FMT_GZIP,
+    FMT_ZSTD,
+    FMT_BZIP2,
+    FMT_XZ,
+    FMT_LZ4,
+};
+
+/* Recognises a format from the first n bytes (n may be < 4). */
+enum cap_format format_sniff(const uint8_t *p, size_t n);
+const char *format_name(enum cap_format f);
+
+/* Largest block or record the reader will hold: Wireshark's own pcapng
+ * block limit (134,348,832 bytes) rounded up to 128 MiB + 1 MiB. */
+#define INPUT_MAX_BUFFER ((size_t)129 << 20)
+
+struct input {
+    struct reader *rd;        /* the capture's bytes, uncompressed */
+    enum cap_format format;   /* FMT_PCAP or FMT_PCAPNG */
+    bool gzip;                /* input was gzip-compressed */
+    int fd;                   /* the opened fd (for dev/ino checks) */
+    const char *name;         /* display name ("-" shown as "(stdin)") */
+};
+
+/* Opens path ("-" for stdin). Returns 0 or -1 with err set (message starts
+ * with the display name). */
+int input_open(struct input *in, const char *path, struct sc_err *err);
+
+/* Same over an already-made source (memory in tests, fuzzing). Takes
+ * ownership of src. */
+int input_open_source(struct input *in, struct source *src,
+                      struct sc_err *err);
+
+void input_close(struct input *in);
+
+#endif

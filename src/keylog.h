@@ -1,0 +1,83 @@
+/*
+ * keylog.h - reading, validating and normalising key logs (secrets files).
+ *
+ * A struct keylog collects the secrets of one DSB secrets type from one or
+ * more files, in order, as normalised text: every kept line ends in LF
+ * (CRLF, CR-only and a missing final newline are normalised; Wireshark
+ * decrypts nothing with CR-only endings), a UTF-8 BOM is stripped (with a
+ * warning), comment lines ('#') and blank lines are dropped, and a line
+ * already present (from any file added before) is kept once.
+ *
+ * Validation is per type (see keylog.c for the exact grammar):
+ *   tls  LABEL SP <64 hex client random> SP <even number of hex digits>,
+ *        LABEL = [A-Z0-9_]+ (RFC 9850; unknown labels kept), plus
+ *        Wireshark's legacy "RSA <16 hex> <hex>" and
+ *        "RSA Session-ID:<hex> Master-Key:<hex>";
+ *   ssh  <32..64 hex cookie> SP (SHARED_SECRET|PRIVATE_KEY) SP <hex>;
+ *   wg   (LOCAL_STATIC_PRIVATE_KEY|REMOTE_STATIC_PUBLIC_KEY|
+ *        LOCAL_EPHEMERAL_PRIVATE_KEY|PRESHARED_KEY) = <base64 32-byte key>,
+ *        spaces around '=' allowed;
+ *   other types: not text-validated here; the bytes are kept as they are
+ *        (keylog_add_* with a raw type appends the file verbatim).
+ * A bad line is reported as a warning "FILE:LINE: <what is wrong>" that
+ * never echoes secret material, and skipped; with opts.strict it is an
+ * error. A file with no valid line is an error, and so is content that is
+ * not a text key log at all: NUL bytes / binary data, UTF-16 (a BOM FF FE or
+ * FE FF), or a capture file (pcap, pcapng or gzip magic).
+ *
+ * Memory: the normalised text of all files (at most their total size) plus
+ * an index of lines for deduplication. Lines longer than KEYLOG_MAX_LINE are
+ * bad lines (the work stays linear).
+ */
+#ifndef SC_KEYLOG_H
+#define SC_KEYLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define KEYLOG_MAX_LINE ((size_t)256 << 10)
+
+struct keylog_opts {
+    bool strict; /* a bad line is an error, not a warning */
+};
+
+struct keylog {
+    uint32_t type;   /* DSB secrets type */
+    bool validated;  /* type has a line grammar (tls, ssh, wg) */
+    uint8_t *data;   /* normalised text (or raw bytes), len bytes */
+    size_t len, cap;
+    /* statistics, over every file added */
+    uint64_t lines_kept;
+    uint64_t lines_dup;     /* exact duplicates dropped */
+    uint64_t lines_bad;     /* invalid lines skipped */
+    uint64_t lines_comment; /* comments and blank lines dropped */
+    /* private: deduplication index */
+    struct keylog_index *index;
+};
+
+/* Initialises an empty key log of the given secrets type. */
+void keylog_init(struct keylog *k, uint32_t type);
+void keylog_free(struct keylog *k);
+
+/* Adds the file at path ("-" = standard input). Returns 0, or -1 with err
+ * set (SC_ERR_IO for open/read failures, SC_ERR_DATA for content). On
+ * error the key log is left as it was before the call. */
+int keylog_add_file(struct keylog *k, const char *path,
+                    const struct keylog_opts *opts, const struct sc_diag *diag,
+                    struct sc_err *err);
+
+/* Same for n bytes at p; name is used in messages ("name:line"). */
+int keylog_add_mem(struct keylog *k, const char *name, const uint8_t *p,
+                   size_t n, const struct keylog_opts *opts,
+                   const struct sc_diag *diag, struct sc_err *err);
+
+/* Splits the text into chunks of at most max bytes, each ending at a line
+ * boundary (for raw types: at max bytes). Start with *pos = 0; each call
+ * returns the length of the chunk starting at k->data + *pos and advances
+ * *pos; 0 when done. max must be >= KEYLOG_MAX_LINE + 1. */
+size_t keylog_next_chunk(const struct keylog *k, size_t *pos, size_t max);
+
+#endif

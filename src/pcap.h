@@ -1,0 +1,79 @@
+/*
+ * pcap.h - classic libpcap savefile reading (draft-ietf-opsawg-pcap).
+ *
+ * Accepts the magics libpcap accepts, in both byte orders: 0xA1B2C3D4 (µs),
+ * 0xA1B23C4D (ns) and 0xA1B2CD34 (Kuznetzov "modified", 24-byte record
+ * headers). Version rules follow libpcap: 2.0-2.4 and 543.0; versions below
+ * 2.3 store caplen and len swapped, 2.3 swaps when caplen > len. The link
+ * type field's reserved bits (0x03FF0000) must be 0; the FCS bits (P bit
+ * 0x04000000, length in 16-bit words in bits 28-31) are decoded.
+ *
+ * Records are returned as views into the reader's buffer (zero copy), valid
+ * until the next call. A record whose captured length exceeds
+ * PCAP_MAX_CAPLEN is rejected before anything is buffered; one longer than
+ * the snaplen is returned as is (every byte kept) and flagged.
+ */
+#ifndef SC_PCAP_H
+#define SC_PCAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "byteorder.h"
+#include "err.h"
+#include "reader.h"
+
+#define PCAP_FILE_HDR_LEN 24
+/* Largest captured length accepted: libpcap's largest per-DLT maximum
+ * (D-Bus, 128 MiB). */
+#define PCAP_MAX_CAPLEN ((uint32_t)128 << 20)
+
+struct pcap_header {
+    enum byte_order order;
+    bool nsec;            /* ns timestamps (magic 0xA1B23C4D) */
+    bool modified;        /* 0xA1B2CD34: 24-byte record headers */
+    uint16_t ver_major, ver_minor;
+    uint32_t snaplen;     /* as stored */
+    uint16_t linktype;    /* low 16 bits of the link type field */
+    bool fcs_present;     /* P bit */
+    uint32_t fcs_bits;    /* FCS length in bits (words * 16) when present */
+    uint32_t rec_hdr_len; /* 16, or 24 for the modified format */
+};
+
+struct pcap_record {
+    uint64_t number;     /* 1-based record number */
+    uint64_t offset;     /* offset of the record header in the stream */
+    uint32_t ts_sec;
+    uint32_t ts_frac;    /* µs or ns */
+    uint32_t caplen;
+    uint32_t origlen;
+    const uint8_t *data; /* caplen bytes, valid until the next call */
+    /* modified format only (else 0): */
+    uint32_t ifindex;
+    uint16_t protocol;
+    uint8_t pkt_type;
+};
+
+struct pcap_reader {
+    struct reader *rd;
+    const char *name;    /* for messages */
+    struct pcap_header hdr;
+    uint64_t records;    /* records returned so far */
+};
+
+/* Reads and validates the 24-byte file header. 0 or -1. */
+int pcap_open(struct pcap_reader *pr, struct reader *rd, const char *name,
+              struct sc_err *err);
+
+/* Parses a file header in place (no I/O): 0, or -1 with a message without
+ * the file name. Exposed for unit tests and `info`. */
+int pcap_parse_header(const uint8_t p[PCAP_FILE_HDR_LEN],
+                      struct pcap_header *h, struct sc_err *err);
+
+/* Returns 1 with *rec filled, 0 at a clean end of file, -1 on error (a
+ * truncated record is an error naming the record and its offset). The
+ * record's bytes are consumed from the reader. */
+int pcap_next(struct pcap_reader *pr, struct pcap_record *rec,
+              struct sc_err *err);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * pcapng_write.h - building the pcapng blocks secretcap writes itself.
+ *
+ * Builders write one complete block (or a block header) into a caller
+ * buffer in the given byte order and return the number of bytes written.
+ * They never allocate and never do I/O. Pass-through blocks are never
+ * re-encoded; only the SHB of pcapng input is patched (pcapng_shb_patch).
+ *
+ * Every block written carries opt_endofopt after its options; padding is
+ * zero; the trailing length equals the leading one.
+ */
+#ifndef SC_PCAPNG_WRITE_H
+#define SC_PCAPNG_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "byteorder.h"
+
+/* SHB v1.0, section length -1, with shb_userappl = userappl (may be NULL
+ * for none). Needs PCAPNG_SHB_MAX bytes at most for a userappl of up to
+ * 256 bytes (longer ones are truncated). */
+#define PCAPNG_SHB_MAX 320
+size_t pcapng_build_shb(uint8_t *buf, enum byte_order o, const char *userappl);
+
+/* IDB with link type and snaplen; if_tsresol when tsresol >= 0; if_fcslen
+ * (in bits) when fcslen_bits >= 0. PCAPNG_IDB_MAX bytes at most. */
+#define PCAPNG_IDB_MAX 40
+size_t pcapng_build_idb(uint8_t *buf, enum byte_order o, uint16_t linktype,
+                        uint32_t snaplen, int tsresol, int fcslen_bits);
+/* Offset of the snaplen field inside a block built by pcapng_build_idb. */
+#define PCAPNG_IDB_SNAPLEN_OFF 12
+
+/* EPB header (28 bytes) for a packet of caplen bytes with epb_flags when
+ * flags != 0. The caller writes the data, then pcapng_build_epb_tail()
+ * (padding, options, trailer). */
+#define PCAPNG_EPB_HDR_LEN 28
+#define PCAPNG_EPB_TAIL_MAX 20
+size_t pcapng_build_epb_head(uint8_t *buf, enum byte_order o, uint32_t iface,
+                             uint64_t ts, uint32_t caplen, uint32_t origlen,
+                             uint32_t flags);
+size_t pcapng_build_epb_tail(uint8_t *buf, enum byte_order o, uint32_t caplen,
+                             uint32_t flags);
+/* Total length of such an EPB (64-bit: caplen may be large). */
+uint64_t pcapng_epb_len(uint32_t caplen, uint32_t flags);
+
+/* DSB header (16 bytes: type, length, secrets type, secrets length) and
+ * tail (zero padding + trailer, at most 7 bytes) for secrets_len bytes with
+ * no options. Total length = 20 + pad4(secrets_len). */
+#define PCAPNG_DSB_HDR_LEN 16
+#define PCAPNG_DSB_TAIL_MAX 8
+size_t pcapng_build_dsb_head(uint8_t *buf, enum byte_order o,
+                             uint32_t secrets_type, uint32_t secrets_len);
+size_t pcapng_build_dsb_tail(uint8_t *buf, enum byte_order o,
+                             uint32_t secrets_len);
+/* Largest secrets_len such that the whole DSB is at most 16 MiB, the block
+ * size libpcap (and so tcpdump) accepts. */
+#define PCAPNG_DSB_MAX_SECRETS ((uint32_t)(16u << 20) - 20u)
+
+/* Patches a copy of an input SHB for output: section length -> -1,
+ * version 1.2 -> 1.0. shb points to a validated SHB of shb_len bytes in
+ * order o; out receives shb_len bytes. */
+void pcapng_shb_patch(uint8_t *out, const uint8_t *shb, size_t shb_len,
+                      enum byte_order o);
+
+#endif

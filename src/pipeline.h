@@ -1,0 +1,56 @@
+/*
+ * pipeline.h - the rewrite: capture in, pcapng with secrets out.
+ *
+ * inject_run() streams an opened input (pcap or pcapng, already
+ * decompressed) to a writer:
+ *   pcap:   SHB (v1.0, section length -1, shb_userappl) + one IDB (link
+ *           type, snaplen, if_tsresol 9 for ns, if_fcslen from the FCS bits)
+ *           + the DSBs + one EPB per record with the exact timestamp,
+ *           lengths and bytes. A record longer than the snaplen keeps all its
+ *           bytes; the IDB snaplen is raised (patched) so libpcap can read
+ *           the result, with a warning.
+ *   pcapng: every block passes through byte for byte (zero copy, large
+ *           writes straight from the read buffer), except the SHB (section
+ *           length -1, version 1.2 written as 1.0) and, with
+ *           discard_existing, input DSBs (dropped). The DSBs go after the
+ *           section's SHB and the IDBs that directly follow it, before the
+ *           first other block, in that section's byte order; into the first
+ *           section, or every section with all_sections.
+ * Secrets larger than one DSB may hold (PCAPNG_DSB_MAX_SECRETS, the 16 MiB
+ * libpcap limit) are split at line boundaries into several DSBs.
+ */
+#ifndef SC_PIPELINE_H
+#define SC_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "input.h"
+#include "keylog.h"
+#include "output.h"
+
+struct inject_opts {
+    const struct keylog *const *secrets; /* in order; empty ones skipped */
+    size_t n_secrets;
+    bool discard_existing; /* drop the DSBs already in the input */
+    bool all_sections;     /* inject into every section, not just the first */
+    const char *userappl;  /* shb_userappl for pcap input */
+    const struct sc_diag *diag;
+};
+
+struct inject_stats {
+    uint64_t sections;
+    uint64_t blocks;       /* input blocks (pcapng) or records (pcap) */
+    uint64_t packets;      /* EPB/SPB/PB or pcap records */
+    uint64_t dsbs_added;
+    uint64_t dsbs_kept;
+    uint64_t dsbs_dropped;
+    uint64_t bytes_in;     /* uncompressed input bytes */
+    uint64_t bytes_out;
+};
+
+int inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
+               struct inject_stats *st, struct sc_err *err);
+
+#endif

@@ -73,6 +73,11 @@ const struct source *reader_source(const struct reader *r);
 
 void reader_set_retain(struct reader *r, reader_retain_fn fn, void *ctx);
 int reader_retain_flush(struct reader *r, struct sc_err *err);
+/* Hands over only the retained bytes before stream offset `upto` (which must
+ * lie within the retained span); the rest stay retained. Used to insert a
+ * block before, or remove, the block just read. */
+int reader_retain_flush_to(struct reader *r, uint64_t upto,
+                           struct sc_err *err);
 void reader_retain_drop(struct reader *r);
 
 #endif

@@ -1,0 +1,304 @@
+/*
+ * output.c - atomic file output and the buffered writer (see output.h).
+ *
+ * "Nothing lost" (reliability notes §3.2): the target is only ever replaced
+ * by rename(2) of a complete, fsync'ed temp file in the same directory; on
+ * any failure the temp file is removed. fsync failures are fatal and never
+ * retried. stdout cannot be atomic: errors there only give a non-zero exit.
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *
+dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+
+    if (d != NULL)
+        memcpy(d, s, n);
+    return d;
+}
+
+int
+out_open(struct out_file *o, const char *path, struct sc_err *err)
+{
+    char *dcopy = NULL, *bcopy = NULL;
+    const char *dir, *base;
+    size_t n;
+    int fd;
+
+    memset(o, 0, sizeof(*o));
+    o->fd = -1;
+    if (strcmp(path, "-") == 0) {
+        if (isatty(STDOUT_FILENO))
+            return sc_err_set(err, SC_ERR_USAGE,
+                              "refusing to write a binary capture to a "
+                              "terminal; use -o FILE or a redirection");
+        o->fd = STDOUT_FILENO;
+        o->is_stdout = true;
+        o->name = "stdout";
+        return 0;
+    }
+    o->path = dup_str(path);
+    dcopy = dup_str(path);
+    bcopy = dup_str(path);
+    if (o->path == NULL || dcopy == NULL || bcopy == NULL)
+        goto nomem;
+    dir = dirname(dcopy);
+    base = basename(bcopy);
+    n = strlen(dir) + strlen(base) + sizeof("/..XXXXXX");
+    o->tmp = malloc(n);
+    if (o->tmp == NULL)
+        goto nomem;
+    snprintf(o->tmp, n, "%s/.%s.XXXXXX", dir, base);
+    fd = mkostemp(o->tmp, O_CLOEXEC);
+    if (fd < 0) {
+        sc_err_set(err, SC_ERR_IO, "%s: cannot create output: %s", path,
+                   strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        goto fail;
+    }
+    o->fd = fd;
+    o->name = o->path;
+    free(dcopy);
+    free(bcopy);
+    return 0;
+nomem:
+    sc_err_set(err, SC_ERR_IO, "%s: out of memory", path);
+fail:
+    free(dcopy);
+    free(bcopy);
+    free(o->path);
+    o->path = NULL;
+    return -1;
+}
+
+static int
+sync_dir(const char *path, struct sc_err *err)
+{
+    char *copy = dup_str(path);
+    int fd, rc = 0;
+
+    if (copy == NULL)
+        return sc_err_set(err, SC_ERR_IO, "%s: out of memory", path);
+    fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (fsync(fd) < 0 && errno != EINVAL)
+            rc = sc_err_set(err, SC_ERR_IO, "%s: cannot sync directory: %s",
+                            path, strerror(errno));
+        close(fd);
+    }
+    free(copy);
+    return rc;
+}
+
+int
+out_commit(struct out_file *o, struct sc_err *err)
+{
+    int fd = o->fd;
+
+    if (o->is_stdout)
+        return 0;
+    o->fd = -1;
+    if (fsync(fd) < 0) {
+        sc_err_set(err, SC_ERR_IO, "%s: fsync failed: %s", o->name,
+                   strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (close(fd) < 0)
+        return sc_err_set(err, SC_ERR_IO, "%s: close failed: %s", o->name,
+                          strerror(errno));
+    if (rename(o->tmp, o->path) < 0)
+        return sc_err_set(err, SC_ERR_IO, "%s: cannot rename output: %s",
+                          o->name, strerror(errno));
+    free(o->tmp);
+    o->tmp = NULL;
+    return sync_dir(o->path, err);
+}
+
+void
+out_abort(struct out_file *o)
+{
+    if (!o->is_stdout && o->fd >= 0)
+        close(o->fd);
+    o->fd = -1;
+    if (o->tmp != NULL) {
+        unlink(o->tmp);
+        free(o->tmp);
+        o->tmp = NULL;
+    }
+    free(o->path);
+    o->path = NULL;
+}
+
+int
+writer_init(struct writer *w, int fd, const char *name, size_t cap,
+            struct sc_err *err)
+{
+    struct stat st;
+
+    memset(w, 0, sizeof(*w));
+    w->fd = fd;
+    w->name = name;
+    w->cap = cap;
+    w->buf = malloc(cap);
+    if (w->buf == NULL)
+        return sc_err_set(err, SC_ERR_IO, "%s: out of memory", name);
+    /* pwrite(2) ignores the offset on an O_APPEND descriptor. */
+    w->seekable = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                  lseek(fd, 0, SEEK_CUR) == 0 &&
+                  (fcntl(fd, F_GETFL) & O_APPEND) == 0;
+    return 0;
+}
+
+void
+writer_free(struct writer *w)
+{
+    free(w->buf);
+    w->buf = NULL;
+}
+
+static int
+fail_sticky(struct writer *w, struct sc_err *err)
+{
+    if (err != NULL)
+        *err = w->sticky;
+    return -1;
+}
+
+/* write(2) all n bytes, retrying short writes and EINTR. */
+static int
+write_all(struct writer *w, const uint8_t *p, size_t n, struct sc_err *err)
+{
+    while (n > 0) {
+        ssize_t put;
+
+        if (sc_interrupted) {
+            sc_err_set(&w->sticky, SC_ERR_INTR, "%s: interrupted", w->name);
+            return fail_sticky(w, err);
+        }
+        put = write(w->fd, p, n);
+        if (put < 0) {
+            if (errno == EINTR)
+                continue;
+            sc_err_set(&w->sticky, errno == EPIPE ? SC_ERR_PIPE : SC_ERR_IO,
+                       "%s: write failed: %s", w->name, strerror(errno));
+            return fail_sticky(w, err);
+        }
+        p += put;
+        n -= (size_t)put;
+        w->flushed += (uint64_t)put;
+    }
+    return 0;
+}
+
+int
+writer_flush(struct writer *w, struct sc_err *err)
+{
+    if (w->sticky.kind != SC_ERR_NONE)
+        return fail_sticky(w, err);
+    if (w->used > 0 && write_all(w, w->buf, w->used, err) < 0)
+        return -1;
+    w->used = 0;
+    return 0;
+}
+
+int
+writer_write(struct writer *w, const void *p, size_t n, struct sc_err *err)
+{
+    if (w->sticky.kind != SC_ERR_NONE)
+        return fail_sticky(w, err);
+    if (n <= w->cap - w->used) {
+        memcpy(w->buf + w->used, p, n);
+        w->used += n;
+        return 0;
+    }
+    /* A span larger than the free space: send what is buffered, then the
+     * span itself straight from the caller's memory (zero copy) unless it
+     * is small enough to start a new buffer. */
+    if (writer_flush(w, err) < 0)
+        return -1;
+    if (n < w->cap / 2) {
+        memcpy(w->buf, p, n);
+        w->used = n;
+        return 0;
+    }
+    return write_all(w, p, n, err);
+}
+
+uint8_t *
+writer_reserve(struct writer *w, size_t n, struct sc_err *err)
+{
+    if (w->sticky.kind != SC_ERR_NONE) {
+        fail_sticky(w, err);
+        return NULL;
+    }
+    if (n > w->cap) {
+        sc_err_set(err, SC_ERR_IO, "%s: internal error: reserve %zu > %zu",
+                   w->name, n, w->cap);
+        return NULL;
+    }
+    if (n > w->cap - w->used && writer_flush(w, err) < 0)
+        return NULL;
+    return w->buf + w->used;
+}
+
+void
+writer_advance(struct writer *w, size_t n)
+{
+    w->used += n;
+}
+
+uint64_t
+writer_offset(const struct writer *w)
+{
+    return w->flushed + w->used;
+}
+
+int
+writer_patch(struct writer *w, uint64_t off, const void *p, size_t n,
+             struct sc_err *err)
+{
+    const uint8_t *b = p;
+
+    if (w->sticky.kind != SC_ERR_NONE)
+        return fail_sticky(w, err);
+    if (off > writer_offset(w) || n > writer_offset(w) - off)
+        return sc_err_set(err, SC_ERR_IO, "%s: internal error: patch past end",
+                          w->name);
+    if (off < w->flushed) {
+        /* Part (or all) of it has left the buffer: only a regular file
+         * written from its start can take it back. */
+        size_t head = w->flushed - off < n ? (size_t)(w->flushed - off) : n;
+
+        if (!w->seekable)
+            return 0;
+        for (;;) {
+            ssize_t put = pwrite(w->fd, b, head, (off_t)off);
+
+            if (put == (ssize_t)head)
+                break;
+            if (put < 0 && errno == EINTR)
+                continue;
+            sc_err_set(&w->sticky, SC_ERR_IO, "%s: write failed: %s",
+                       w->name, put < 0 ? strerror(errno) : "short write");
+            return fail_sticky(w, err);
+        }
+        b += head;
+        n -= head;
+        off += head;
+    }
+    memcpy(w->buf + (off - w->flushed), b, n);
+    return 1;
+}

@@ -1,0 +1,303 @@
+/*
+ * pipeline.c - the inject rewrite (see pipeline.h for what it produces).
+ *
+ * pcapng input is passed through zero-copy: the reader keeps consumed bytes
+ * ("retained") and hands them to the writer in large spans straight from
+ * its buffer; the pipeline only intervenes at block boundaries, to insert
+ * DSBs before a block (flush up to the block, write the DSBs), to patch an
+ * SHB or to drop an input DSB (flush up to the block, forget the block).
+ *
+ * pcap input is rewritten record by record into the writer's buffer with
+ * the EPB header built in place: no per-record allocation or syscall.
+ */
+#include "pipeline.h"
+
+#include "byteorder.h"
+#include "pcap.h"
+#include "pcapng.h"
+#include "pcapng_write.h"
+
+#include <string.h>
+
+struct ctx {
+    struct writer *w;
+    const struct inject_opts *o;
+    struct inject_stats *st;
+};
+
+/* Writes every non-empty secrets payload as one or more DSBs in order o.
+ * Payloads larger than one DSB may hold are split at line boundaries
+ * (keylog_next_chunk), so that no block exceeds libpcap's 16 MiB. */
+static int
+write_dsbs(struct ctx *c, enum byte_order o, struct sc_err *err)
+{
+    uint8_t head[PCAPNG_DSB_HDR_LEN], tail[PCAPNG_DSB_TAIL_MAX];
+
+    for (size_t i = 0; i < c->o->n_secrets; i++) {
+        const struct keylog *k = c->o->secrets[i];
+        size_t pos = 0, n, start;
+
+        for (;;) {
+            start = pos;
+            n = keylog_next_chunk(k, &pos, PCAPNG_DSB_MAX_SECRETS);
+            if (n == 0)
+                break;
+            if (writer_write(c->w, head,
+                             pcapng_build_dsb_head(head, o, k->type,
+                                                   (uint32_t)n),
+                             err) < 0 ||
+                writer_write(c->w, k->data + start, n, err) < 0 ||
+                writer_write(c->w, tail,
+                             pcapng_build_dsb_tail(tail, o, (uint32_t)n),
+                             err) < 0)
+                return -1;
+            c->st->dsbs_added++;
+        }
+    }
+    return 0;
+}
+
+/* ---- pcap -> pcapng ---------------------------------------------------- */
+
+/* epb_flags for the Kuznetzov format's Linux packet type: direction in bits
+ * 0-1, reception type in bits 2-4 (pcapng draft, epb_flags). */
+static uint32_t
+flags_from_pkt_type(uint8_t pkt_type)
+{
+    switch (pkt_type) {
+    case 0: return 1u | 1u << 2;  /* PACKET_HOST: inbound unicast */
+    case 1: return 1u | 3u << 2;  /* PACKET_BROADCAST */
+    case 2: return 1u | 2u << 2;  /* PACKET_MULTICAST */
+    case 3: return 1u | 4u << 2;  /* PACKET_OTHERHOST: promiscuous */
+    case 4: return 2u;            /* PACKET_OUTGOING */
+    default: return 0;
+    }
+}
+
+static int
+write_epb(struct ctx *c, const struct pcap_header *h,
+          const struct pcap_record *rec, struct sc_err *err)
+{
+    uint64_t scale = h->nsec ? 1000000000u : 1000000u;
+    uint64_t ts = (uint64_t)rec->ts_sec * scale + rec->ts_frac;
+    uint32_t flags = h->modified ? flags_from_pkt_type(rec->pkt_type) : 0;
+    uint64_t total = pcapng_epb_len(rec->caplen, flags);
+    uint8_t *p;
+
+    if (total <= c->w->cap) {
+        /* The usual case: one block built in place in the output buffer. */
+        p = writer_reserve(c->w, (size_t)total, err);
+        if (p == NULL)
+            return -1;
+        p += pcapng_build_epb_head(p, BO_LE, 0, ts, rec->caplen,
+                                   rec->origlen, flags);
+        memcpy(p, rec->data, rec->caplen);
+        p += rec->caplen;
+        pcapng_build_epb_tail(p, BO_LE, rec->caplen, flags);
+        writer_advance(c->w, (size_t)total);
+        return 0;
+    } else {
+        uint8_t head[PCAPNG_EPB_HDR_LEN], tail[PCAPNG_EPB_TAIL_MAX];
+        size_t hn = pcapng_build_epb_head(head, BO_LE, 0, ts, rec->caplen,
+                                          rec->origlen, flags);
+        size_t tn = pcapng_build_epb_tail(tail, BO_LE, rec->caplen, flags);
+
+        if (writer_write(c->w, head, hn, err) < 0 ||
+            writer_write(c->w, rec->data, rec->caplen, err) < 0 ||
+            writer_write(c->w, tail, tn, err) < 0)
+            return -1;
+        return 0;
+    }
+}
+
+/* Raises the IDB snaplen written at idb_off to max_caplen, if it can. */
+static int
+raise_snaplen(struct ctx *c, struct input *in, uint64_t idb_off,
+              uint32_t snaplen, uint32_t max_caplen, uint64_t n_over,
+              struct sc_err *err)
+{
+    uint8_t v[4];
+    int rc;
+
+    bo_put32(BO_LE, v, max_caplen);
+    rc = writer_patch(c->w, idb_off + PCAPNG_IDB_SNAPLEN_OFF, v, 4, err);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        sc_warn(c->o->diag,
+                "%s: %llu record(s) longer than the snaplen %u (up to %u "
+                "bytes), kept whole; interface snaplen raised to %u so that "
+                "libpcap can read the output",
+                in->name, (unsigned long long)n_over, snaplen, max_caplen,
+                max_caplen);
+    else
+        sc_warn(c->o->diag,
+                "%s: %llu record(s) longer than the snaplen %u (up to %u "
+                "bytes), kept whole; the output is a stream, so the "
+                "interface snaplen could not be raised and libpcap-based "
+                "tools may refuse the file",
+                in->name, (unsigned long long)n_over, snaplen, max_caplen);
+    return 0;
+}
+
+static int
+run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
+{
+    struct pcap_reader pr;
+    struct pcap_record rec;
+    uint8_t blk[PCAPNG_SHB_MAX > PCAPNG_IDB_MAX ? PCAPNG_SHB_MAX
+                                                : PCAPNG_IDB_MAX];
+    uint32_t snaplen, max_caplen = 0;
+    uint64_t idb_off, n_over = 0;
+    int rc;
+
+    if (pcap_open(&pr, in->rd, in->name, err) < 0)
+        return -1;
+    snaplen = pr.hdr.snaplen;
+    /* libpcap adds the 14-byte Ethernet header to the snaplen of the
+     * Kuznetzov format for DLT_EN10MB. */
+    if (pr.hdr.modified && pr.hdr.linktype == 1 && snaplen <= UINT32_MAX - 14)
+        snaplen += 14;
+    c->st->sections = 1;
+    if (writer_write(c->w, blk, pcapng_build_shb(blk, BO_LE, c->o->userappl),
+                     err) < 0)
+        return -1;
+    idb_off = writer_offset(c->w);
+    if (writer_write(c->w, blk,
+                     pcapng_build_idb(blk, BO_LE, pr.hdr.linktype, snaplen,
+                                      pr.hdr.nsec ? 9 : -1,
+                                      pr.hdr.fcs_present
+                                          ? (int)pr.hdr.fcs_bits
+                                          : -1),
+                     err) < 0)
+        return -1;
+    if (write_dsbs(c, BO_LE, err) < 0)
+        return -1;
+    while ((rc = pcap_next(&pr, &rec, err)) == 1) {
+        if (snaplen != 0 && rec.caplen > snaplen) {
+            n_over++;
+            if (rec.caplen > max_caplen)
+                max_caplen = rec.caplen;
+        }
+        if (write_epb(c, &pr.hdr, &rec, err) < 0)
+            return -1;
+        c->st->blocks++;
+        c->st->packets++;
+    }
+    if (rc < 0)
+        return -1;
+    if (n_over > 0 &&
+        raise_snaplen(c, in, idb_off, snaplen, max_caplen, n_over, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- pcapng -> pcapng -------------------------------------------------- */
+
+static int
+retain_to_writer(void *ctx, const uint8_t *p, size_t n, struct sc_err *err)
+{
+    return writer_write(ctx, p, n, err);
+}
+
+/* Writes the SHB of block b with section length -1 and version 1.0; only
+ * the first 24 bytes change, the options go out as they came. */
+static int
+write_patched_shb(struct ctx *c, const struct pcapng_block *b,
+                  struct sc_err *err)
+{
+    uint8_t head[24];
+
+    pcapng_shb_patch(head, b->data, sizeof(head), b->order);
+    if (writer_write(c->w, head, sizeof(head), err) < 0)
+        return -1;
+    return writer_write(c->w, b->data + sizeof(head), b->len - sizeof(head),
+                        err);
+}
+
+static int
+run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
+{
+    struct pcapng_reader pr;
+    struct pcapng_block b;
+    bool have_secrets = false, pending = false;
+    enum byte_order sec_order = BO_LE;
+    int rc;
+
+    for (size_t i = 0; i < c->o->n_secrets; i++)
+        if (c->o->secrets[i]->len > 0)
+            have_secrets = true;
+    pcapng_init(&pr, in->rd);
+    reader_set_retain(in->rd, retain_to_writer, c->w);
+    while ((rc = pcapng_next(&pr, &b, err)) == 1) {
+        c->st->blocks++;
+        /* The DSBs go after the SHB and the IDBs that directly follow it,
+         * before any other block (and before the next section). */
+        if (pending && b.type != PCAPNG_BT_IDB) {
+            if (reader_retain_flush_to(in->rd, b.offset, err) < 0 ||
+                write_dsbs(c, sec_order, err) < 0)
+                goto fail;
+            pending = false;
+        }
+        switch (b.type) {
+        case PCAPNG_BT_SHB:
+            if (reader_retain_flush_to(in->rd, b.offset, err) < 0)
+                goto fail;
+            reader_retain_drop(in->rd);
+            if (write_patched_shb(c, &b, err) < 0)
+                goto fail;
+            c->st->sections++;
+            sec_order = b.order;
+            pending = have_secrets &&
+                      (c->st->sections == 1 || c->o->all_sections);
+            break;
+        case PCAPNG_BT_DSB:
+            if (c->o->discard_existing) {
+                if (reader_retain_flush_to(in->rd, b.offset, err) < 0)
+                    goto fail;
+                reader_retain_drop(in->rd);
+                c->st->dsbs_dropped++;
+            } else {
+                c->st->dsbs_kept++;
+            }
+            break;
+        case PCAPNG_BT_EPB:
+        case PCAPNG_BT_SPB:
+        case PCAPNG_BT_PB:
+            c->st->packets++;
+            break;
+        default:
+            break;
+        }
+    }
+    if (rc < 0)
+        goto fail;
+    if (reader_retain_flush(in->rd, err) < 0)
+        goto fail;
+    if (pending && write_dsbs(c, sec_order, err) < 0)
+        goto fail;
+    reader_set_retain(in->rd, NULL, NULL);
+    pcapng_free(&pr);
+    return 0;
+fail:
+    reader_set_retain(in->rd, NULL, NULL);
+    pcapng_free(&pr);
+    return -1;
+}
+
+int
+inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
+           struct inject_stats *st, struct sc_err *err)
+{
+    struct ctx c = {w, o, st};
+    int rc;
+
+    memset(st, 0, sizeof(*st));
+    rc = in->format == FMT_PCAP ? run_pcap(&c, in, err)
+                                : run_pcapng(&c, in, err);
+    st->bytes_in = reader_offset(in->rd);
+    if (rc == 0 && writer_flush(w, err) < 0)
+        rc = -1;
+    st->bytes_out = writer_offset(w);
+    return rc;
+}

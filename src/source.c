@@ -1,0 +1,120 @@
+/*
+ * source.c - file-descriptor and memory byte sources (see source.h).
+ *
+ * The fd source is used for regular files, pipes and stdin alike: it never
+ * seeks, so everything that works on a file works on a pipe. EINTR is
+ * retried unless a signal asked us to stop.
+ */
+#include "source.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct fd_source {
+    struct source base;
+    int fd;
+    bool own_fd;
+};
+
+static ssize_t
+fd_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
+{
+    struct fd_source *fs = (struct fd_source *)s;
+
+    for (;;) {
+        ssize_t got;
+
+        if (sc_interrupted)
+            return sc_err_set(err, SC_ERR_INTR, "%s: interrupted", s->name);
+        got = read(fs->fd, buf, n);
+        if (got >= 0)
+            return got;
+        if (errno != EINTR)
+            return sc_err_set(err, SC_ERR_IO, "%s: read failed: %s", s->name,
+                              strerror(errno));
+    }
+}
+
+static void
+fd_close(struct source *s)
+{
+    struct fd_source *fs = (struct fd_source *)s;
+
+    if (fs->own_fd)
+        close(fs->fd);
+    free(fs);
+}
+
+struct source *
+source_fd(int fd, bool own_fd, const char *name, struct sc_err *err)
+{
+    struct fd_source *fs = calloc(1, sizeof(*fs));
+    struct stat st;
+
+    if (fs == NULL) {
+        sc_err_set(err, SC_ERR_IO, "%s: out of memory", name);
+        return NULL;
+    }
+    fs->base.read = fd_read;
+    fs->base.close = fd_close;
+    fs->base.name = name;
+    fs->base.size = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        fs->base.size = st.st_size;
+    fs->fd = fd;
+    fs->own_fd = own_fd;
+    return &fs->base;
+}
+
+struct mem_source {
+    struct source base;
+    const uint8_t *data;
+    size_t len, pos, chunk;
+};
+
+static ssize_t
+mem_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
+{
+    struct mem_source *ms = (struct mem_source *)s;
+    size_t left = ms->len - ms->pos;
+
+    (void)err;
+    if (n > left)
+        n = left;
+    if (ms->chunk != 0 && n > ms->chunk)
+        n = ms->chunk;
+    if (n == 0)
+        return 0; /* data may be NULL for an empty buffer: no memcpy */
+    memcpy(buf, ms->data + ms->pos, n);
+    ms->pos += n;
+    return (ssize_t)n;
+}
+
+static void
+mem_close(struct source *s)
+{
+    free(s);
+}
+
+struct source *
+source_mem(const void *data, size_t len, size_t chunk, const char *name,
+           struct sc_err *err)
+{
+    struct mem_source *ms = calloc(1, sizeof(*ms));
+
+    if (ms == NULL) {
+        sc_err_set(err, SC_ERR_IO, "%s: out of memory", name);
+        return NULL;
+    }
+    ms->base.read = mem_read;
+    ms->base.close = mem_close;
+    ms->base.name = name;
+    ms->base.size = (int64_t)len;
+    ms->data = data;
+    ms->len = len;
+    ms->chunk = chunk;
+    return &ms->base;
+}

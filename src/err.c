@@ -25,17 +25,22 @@ sc_err_set(struct sc_err *e, enum sc_err_kind kind, const char *fmt, ...)
 void
 sc_err_prefix(struct sc_err *e, const char *fmt, ...)
 {
-    char head[SC_ERR_MSG_MAX];
     char tail[SC_ERR_MSG_MAX];
+    size_t used;
     va_list ap;
 
     if (e == NULL)
         return;
-    va_start(ap, fmt);
-    vsnprintf(head, sizeof(head), fmt, ap);
-    va_end(ap);
     memcpy(tail, e->msg, sizeof(tail));
-    snprintf(e->msg, sizeof(e->msg), "%s: %s", head, tail);
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+    va_end(ap);
+    used = strlen(e->msg);
+    if (sizeof(e->msg) - used > 2) {
+        memcpy(e->msg + used, ": ", 2);
+        used += 2;
+        snprintf(e->msg + used, sizeof(e->msg) - used, "%s", tail);
+    }
 }
 
 void

@@ -1,0 +1,992 @@
+/*
+ * keylog.c - reads, validates, normalises and deduplicates key logs (see
+ * keylog.h; formats in notes §1.10, hazards in reliability.md §4).
+ *
+ * Input is read in chunks (a read() loop, "-" is standard input) and cut into
+ * lines by a small state machine: LF, CRLF and a bare CR all end a line, a
+ * missing final newline is accepted, lines longer than KEYLOG_MAX_LINE are
+ * counted and skipped without being buffered. Lengths always come from the
+ * data: a NUL byte anywhere makes the input binary. Each line is checked
+ * against the exact grammar of its type (tls, ssh, wg below) by hand, never
+ * with sscanf/strtoul, and kept lines are appended to k->data ending in LF.
+ * Exact duplicates are found with an open-addressing hash set of offsets into
+ * k->data and an exact byte comparison; a second set keyed on (label, client
+ * random) - (cookie, kind) for SSH - finds conflicting secrets. On error
+ * k->len, the statistics and the index are restored (the index is rebuilt
+ * from the text), so a failed call leaves no trace but its warnings.
+ *
+ * Messages name "file:line" and the label at most; they never contain the
+ * hex of a secret, a client random or a raw line. Raw types (opcua, esp,
+ * zigbee, unknown numbers) are copied verbatim and not validated here.
+ */
+#include "keylog.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "secrets.h"
+
+#define KL_READ_SIZE ((size_t)64 << 10)
+#define KL_MAX_WARN 10
+#define KL_WHY_MAX 160
+#define KL_LABEL_SHOW 64
+/* Explicit caps on the normalised text and on a hash table (in slots). */
+#define KL_DATA_MAX                                                            \
+    ((uint64_t)SIZE_MAX / 4 < (UINT64_C(1) << 40)                              \
+         ? SIZE_MAX / 4                                                        \
+         : (size_t)(UINT64_C(1) << 40))
+#define KL_TABLE_MIN ((size_t)1024)
+#define KL_TABLE_MAX (SIZE_MAX / 4 / sizeof(struct kl_slot))
+
+/* One entry of a hash set: the offset (plus one; 0 = empty) of a line in
+ * k->data and the hash of the line (or of its key). */
+struct kl_slot {
+    size_t off1;
+    uint64_t hash;
+};
+
+/* Linear probing, cap a power of two, at most 3/4 full. */
+struct kl_table {
+    struct kl_slot *slot;
+    size_t cap, count;
+};
+
+struct keylog_index {
+    struct kl_table lines; /* every kept line, for exact duplicates */
+    struct kl_table keys;  /* first line of each key (tls, ssh) */
+};
+
+/* The state of one keylog_add_* call. */
+struct kl_add {
+    struct keylog *k;
+    const char *name;
+    bool strict;
+    const struct sc_diag *diag;
+    struct sc_err *err;
+    struct keylog saved; /* len and statistics before the call */
+    /* the line being assembled when it spans reads */
+    uint8_t *line;
+    size_t len, cap;
+    bool overlong; /* longer than KEYLOG_MAX_LINE: skipping to its end */
+    bool cr;       /* the last byte was CR: swallow one LF */
+    uint64_t lineno, bad, valid;
+};
+
+struct kl_fields {
+    const uint8_t *p[3];
+    size_t n[3];
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static uint8_t
+lower(uint8_t b)
+{
+    return b >= 'A' && b <= 'Z' ? (uint8_t)(b + ('a' - 'A')) : b;
+}
+
+static bool
+is_hex(const uint8_t *p, size_t n)
+{
+    size_t i;
+    uint8_t b;
+
+    for (i = 0; i < n; i++) {
+        b = lower(p[i]);
+        if (!((b >= '0' && b <= '9') || (b >= 'a' && b <= 'f')))
+            return false;
+    }
+    return true;
+}
+
+static bool
+is_base64(uint8_t b)
+{
+    return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') ||
+           (b >= '0' && b <= '9') || b == '+' || b == '/';
+}
+
+static bool
+field_is(const uint8_t *p, size_t n, const char *s)
+{
+    return n == strlen(s) && memcmp(p, s, n) == 0;
+}
+
+static bool
+eq_fold(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    }
+    return true;
+}
+
+/* FNV-1a with a final mix so that the low bits (the table index) depend on
+ * every byte. fold: hash the ASCII lower case (hex may be in either case). */
+static uint64_t
+hash_bytes(const uint8_t *s, size_t n, bool fold)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= fold ? lower(s[i]) : s[i];
+        h *= UINT64_C(1099511628211);
+    }
+    h ^= h >> 32;
+    h *= UINT64_C(0x9e3779b97f4a7c15);
+    h ^= h >> 29;
+    return h;
+}
+
+/* ---- growth ----------------------------------------------------------- */
+
+/* Makes room for extra more bytes in k->data. No message: see kl_reserve. */
+static int
+kl_grow(struct keylog *k, size_t extra)
+{
+    size_t need, ncap;
+    uint8_t *p;
+
+    if (extra > KL_DATA_MAX - k->len)
+        return -1;
+    need = k->len + extra;
+    if (need <= k->cap)
+        return 0;
+    ncap = k->cap + k->cap / 2;
+    if (ncap < need)
+        ncap = need;
+    if (ncap < 4096)
+        ncap = 4096;
+    if (ncap > KL_DATA_MAX)
+        ncap = KL_DATA_MAX;
+    p = realloc(k->data, ncap);
+    if (p == NULL)
+        return -1;
+    k->data = p;
+    k->cap = ncap;
+    return 0;
+}
+
+static int
+kl_reserve(struct kl_add *a, size_t extra)
+{
+    if (extra > KL_DATA_MAX - a->k->len)
+        return sc_err_set(a->err, SC_ERR_DATA,
+                          "%s: key logs exceed %zu bytes in total", a->name,
+                          (size_t)KL_DATA_MAX);
+    if (kl_grow(a->k, extra) != 0)
+        return sc_err_set(a->err, SC_ERR_IO, "%s: out of memory", a->name);
+    return 0;
+}
+
+/* ---- hash sets -------------------------------------------------------- */
+
+static void
+table_put(struct kl_table *t, size_t off, uint64_t h)
+{
+    size_t mask = t->cap - 1;
+    size_t i = (size_t)h & mask;
+
+    assert(t->count < t->cap);
+    while (t->slot[i].off1 != 0)
+        i = (i + 1) & mask;
+    t->slot[i].off1 = off + 1;
+    t->slot[i].hash = h;
+    t->count++;
+}
+
+/* Makes room for one more entry (doubling, at most 3/4 full). */
+static int
+table_reserve(struct kl_table *t)
+{
+    struct kl_table nt;
+    size_t i;
+
+    if (t->cap != 0 && t->count + 1 <= t->cap / 4 * 3)
+        return 0;
+    if (t->cap > KL_TABLE_MAX / 2)
+        return -1;
+    nt.cap = t->cap != 0 ? t->cap * 2 : KL_TABLE_MIN;
+    nt.count = 0;
+    nt.slot = calloc(nt.cap, sizeof(*nt.slot));
+    if (nt.slot == NULL)
+        return -1;
+    for (i = 0; i < t->cap; i++) {
+        if (t->slot[i].off1 != 0)
+            table_put(&nt, t->slot[i].off1 - 1, t->slot[i].hash);
+    }
+    free(t->slot);
+    *t = nt;
+    return 0;
+}
+
+static bool
+line_at(const struct keylog *k, size_t off, const uint8_t *s, size_t len)
+{
+    size_t room;
+
+    assert(off < k->len); /* the index only holds lines below k->len */
+    room = k->len - off;  /* >= 1: every stored line ends in LF */
+    return len < room && k->data[off + len] == '\n' &&
+           memcmp(k->data + off, s, len) == 0;
+}
+
+static bool
+lines_has(const struct keylog *k, const uint8_t *s, size_t len, uint64_t h)
+{
+    const struct kl_table *t = &k->index->lines;
+    size_t mask = t->cap - 1;
+    size_t i;
+
+    if (t->cap == 0)
+        return false;
+    for (i = (size_t)h & mask; t->slot[i].off1 != 0; i = (i + 1) & mask) {
+        if (t->slot[i].hash == h && line_at(k, t->slot[i].off1 - 1, s, len))
+            return true;
+    }
+    return false;
+}
+
+/* Returns the offset + 1 of the first kept line whose key (its first klen
+ * bytes, followed by a space) equals s[0..klen) ignoring case, or 0. */
+static size_t
+keys_find(const struct keylog *k, const uint8_t *s, size_t klen, uint64_t h)
+{
+    const struct kl_table *t = &k->index->keys;
+    size_t mask = t->cap - 1;
+    size_t i, off;
+
+    if (t->cap == 0)
+        return 0;
+    for (i = (size_t)h & mask; t->slot[i].off1 != 0; i = (i + 1) & mask) {
+        off = t->slot[i].off1 - 1;
+        assert(off < k->len);
+        if (t->slot[i].hash == h && klen < k->len - off &&
+            k->data[off + klen] == ' ' && eq_fold(k->data + off, s, klen))
+            return t->slot[i].off1;
+    }
+    return 0;
+}
+
+/* Length of the conflict key of a valid line: up to the second space for
+ * tls ("LABEL RANDOM") and ssh ("COOKIE KIND"); 0 (no key) for wg. */
+static size_t
+line_key_len(uint32_t type, const uint8_t *s, size_t len)
+{
+    const uint8_t *sp;
+
+    if (type != SECRETS_TLS && type != SECRETS_SSH)
+        return 0;
+    sp = memchr(s, ' ', len);
+    assert(sp != NULL);
+    sp = memchr(sp + 1, ' ', len - (size_t)(sp + 1 - s));
+    assert(sp != NULL);
+    return (size_t)(sp - s);
+}
+
+/* After a rollback: re-indexes k->data[0..k->len). The tables only shrink,
+ * so this never allocates. */
+static void
+index_rebuild(struct keylog *k)
+{
+    struct keylog_index *ix = k->index;
+    const uint8_t *s, *eol;
+    size_t off, len, klen;
+    uint64_t h;
+
+    if (ix == NULL)
+        return;
+    if (ix->lines.cap != 0)
+        memset(ix->lines.slot, 0, ix->lines.cap * sizeof(struct kl_slot));
+    if (ix->keys.cap != 0)
+        memset(ix->keys.slot, 0, ix->keys.cap * sizeof(struct kl_slot));
+    ix->lines.count = ix->keys.count = 0;
+    for (off = 0; off < k->len; off += len + 1) {
+        s = k->data + off;
+        eol = memchr(s, '\n', k->len - off);
+        assert(eol != NULL);
+        len = (size_t)(eol - s);
+        table_put(&ix->lines, off, hash_bytes(s, len, false));
+        klen = line_key_len(k->type, s, len);
+        if (klen == 0)
+            continue;
+        h = hash_bytes(s, klen, true);
+        if (keys_find(k, s, klen, h) == 0)
+            table_put(&ix->keys, off, h);
+    }
+}
+
+/* ---- grammars --------------------------------------------------------- */
+
+/* Splits a line into exactly 3 fields separated by single spaces. */
+static bool
+split3(const uint8_t *s, size_t len, struct kl_fields *f, char *why)
+{
+    const char *what = NULL;
+    size_t i, start = 0, nf = 0;
+
+    assert(len > 0);
+    if (memchr(s, '\t', len) != NULL)
+        what = "a tab";
+    else if (s[0] == ' ')
+        what = "a leading space";
+    else if (s[len - 1] == ' ')
+        what = "a trailing space";
+    for (i = 0; what == NULL && i <= len; i++) {
+        if (i < len && s[i] != ' ')
+            continue;
+        if (i == start)
+            what = "a double space";
+        if (nf < 3) {
+            f->p[nf] = s + start;
+            f->n[nf] = i - start;
+        }
+        nf++;
+        start = i + 1;
+    }
+    if (what == NULL && nf == 3)
+        return true;
+    if (what != NULL)
+        snprintf(why, KL_WHY_MAX,
+                 "expected 3 fields separated by single spaces, found %s",
+                 what);
+    else
+        snprintf(why, KL_WHY_MAX,
+                 "expected 3 fields separated by single spaces, found %zu", nf);
+    return false;
+}
+
+/* A non-empty even number of hex digits. */
+static bool
+hex_value_ok(const uint8_t *p, size_t n, const char *what, char *why)
+{
+    if (n == 0)
+        snprintf(why, KL_WHY_MAX, "%s is empty", what);
+    else if (!is_hex(p, n))
+        snprintf(why, KL_WHY_MAX, "%s is not hex", what);
+    else if (n % 2 != 0)
+        snprintf(why, KL_WHY_MAX, "%s has an odd number of hex digits", what);
+    else
+        return true;
+    return false;
+}
+
+static bool
+tls_label_ok(const uint8_t *p, size_t n, char *why)
+{
+    size_t i;
+    bool lower_seen = false, other_seen = false;
+
+    for (i = 0; i < n; i++) {
+        if (p[i] >= 'a' && p[i] <= 'z')
+            lower_seen = true;
+        else if (!((p[i] >= 'A' && p[i] <= 'Z') ||
+                   (p[i] >= '0' && p[i] <= '9') || p[i] == '_'))
+            other_seen = true;
+    }
+    if (other_seen)
+        snprintf(why, KL_WHY_MAX, "label may only contain A-Z, 0-9 and _");
+    else if (lower_seen)
+        snprintf(why, KL_WHY_MAX, "label must be upper case");
+    return !other_seen && !lower_seen;
+}
+
+/* Wireshark's legacy "RSA Session-ID:<hex> Master-Key:<hex>". */
+static bool
+tls_rsa_session_ok(const struct kl_fields *f, char *why)
+{
+    static const char sid[] = "Session-ID:", mk[] = "Master-Key:";
+    const size_t ls = sizeof(sid) - 1, lm = sizeof(mk) - 1;
+
+    if (!hex_value_ok(f->p[1] + ls, f->n[1] - ls, "RSA Session-ID", why))
+        return false;
+    if (f->n[2] < lm || memcmp(f->p[2], mk, lm) != 0) {
+        snprintf(why, KL_WHY_MAX, "expected Master-Key: after RSA Session-ID:");
+        return false;
+    }
+    return hex_value_ok(f->p[2] + lm, f->n[2] - lm, "RSA Master-Key", why);
+}
+
+/* LABEL SP <64 hex> SP <hex>, RFC 9850 §3; plus Wireshark's legacy
+ * "RSA <16 hex> <hex>" and "RSA Session-ID:<hex> Master-Key:<hex>". */
+static bool
+tls_line_ok(const uint8_t *s, size_t len, char *why)
+{
+    struct kl_fields f;
+    bool rsa;
+
+    if (!split3(s, len, &f, why) || !tls_label_ok(f.p[0], f.n[0], why))
+        return false;
+    rsa = field_is(f.p[0], f.n[0], "RSA");
+    if (rsa && f.n[1] >= 11 && memcmp(f.p[1], "Session-ID:", 11) == 0)
+        return tls_rsa_session_ok(&f, why);
+    if (!is_hex(f.p[1], f.n[1])) {
+        snprintf(why, KL_WHY_MAX, "client random is not hex");
+        return false;
+    }
+    if (f.n[1] != 64 && !(rsa && f.n[1] == 16)) {
+        snprintf(why, KL_WHY_MAX,
+                 "client random is %zu hex digits, expected %s", f.n[1],
+                 rsa ? "64 (or 16 for RSA)" : "64");
+        return false;
+    }
+    return hex_value_ok(f.p[2], f.n[2], "secret", why);
+}
+
+/* <32..64 hex cookie> SP (SHARED_SECRET|PRIVATE_KEY) SP <hex>. */
+static bool
+ssh_line_ok(const uint8_t *s, size_t len, char *why)
+{
+    struct kl_fields f;
+
+    if (!split3(s, len, &f, why))
+        return false;
+    if (!is_hex(f.p[0], f.n[0])) {
+        snprintf(why, KL_WHY_MAX, "cookie is not hex");
+        return false;
+    }
+    if (f.n[0] < 32 || f.n[0] > 64 || f.n[0] % 2 != 0) {
+        snprintf(
+            why, KL_WHY_MAX,
+            "cookie is %zu hex digits, expected an even number from 32 to 64",
+            f.n[0]);
+        return false;
+    }
+    if (!field_is(f.p[1], f.n[1], "SHARED_SECRET") &&
+        !field_is(f.p[1], f.n[1], "PRIVATE_KEY")) {
+        snprintf(why, KL_WHY_MAX,
+                 "second field must be SHARED_SECRET or PRIVATE_KEY");
+        return false;
+    }
+    return hex_value_ok(f.p[2], f.n[2], "key", why);
+}
+
+/* NAME *SP "=" *SP <44 base64 characters, the last one '='> (32 bytes). */
+static bool
+wg_line_ok(const uint8_t *s, size_t len, char *why)
+{
+    static const char *const names[] = {
+        "LOCAL_STATIC_PRIVATE_KEY", "REMOTE_STATIC_PUBLIC_KEY",
+        "LOCAL_EPHEMERAL_PRIVATE_KEY", "PRESHARED_KEY"};
+    size_t i = 0, j, n;
+
+    while (i < len && s[i] != ' ' && s[i] != '=')
+        i++;
+    for (j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+        if (field_is(s, i, names[j]))
+            break;
+    }
+    if (j == sizeof(names) / sizeof(names[0])) {
+        snprintf(
+            why, KL_WHY_MAX,
+            "unknown key name (expected LOCAL_STATIC_PRIVATE_KEY, REMOTE_STATIC_PUBLIC_KEY, LOCAL_EPHEMERAL_PRIVATE_KEY or PRESHARED_KEY)");
+        return false;
+    }
+    while (i < len && s[i] == ' ')
+        i++;
+    if (i == len || s[i] != '=') {
+        snprintf(why, KL_WHY_MAX, "expected '=' after the key name");
+        return false;
+    }
+    for (i++; i < len && s[i] == ' '; i++)
+        ;
+    n = len - i;
+    for (j = 0; n == 44 && j < 43 && is_base64(s[i + j]); j++)
+        ;
+    if (n != 44 || j != 43 || s[len - 1] != '=') {
+        snprintf(why, KL_WHY_MAX,
+                 "key is not base64 of 32 bytes (44 characters ending in '=')");
+        return false;
+    }
+    return true;
+}
+
+static bool
+line_ok(uint32_t type, const uint8_t *s, size_t len, char *why)
+{
+    switch (type) {
+    case SECRETS_TLS:
+        return tls_line_ok(s, len, why);
+    case SECRETS_SSH:
+        return ssh_line_ok(s, len, why);
+    default:
+        assert(type == SECRETS_WG);
+        return wg_line_ok(s, len, why);
+    }
+}
+
+/* ---- lines ------------------------------------------------------------ */
+
+static int
+bad_line(struct kl_add *a, const char *why, bool incomplete)
+{
+    const char *pre =
+        incomplete ? "last line has no newline (incomplete?): " : "";
+
+    a->k->lines_bad++;
+    a->bad++;
+    if (a->strict)
+        return sc_err_set(a->err, SC_ERR_DATA, "%s:%" PRIu64 ": %s%s", a->name,
+                          a->lineno, pre, why);
+    if (a->bad <= KL_MAX_WARN)
+        sc_warn(a->diag, "%s:%" PRIu64 ": %s%s", a->name, a->lineno, pre, why);
+    return 0;
+}
+
+/* Warns that s (a new line with key s[0..klen)) gives a different secret
+ * for a key already seen. Names the label (tls) or kind (ssh), no hex. */
+static void
+conflict_warn(struct kl_add *a, const uint8_t *s, size_t klen)
+{
+    const uint8_t *sp = memchr(s, ' ', klen);
+    const uint8_t *what = s;
+    size_t n;
+
+    assert(sp != NULL);
+    n = (size_t)(sp - s);
+    if (a->k->type == SECRETS_SSH) {
+        what = sp + 1;
+        n = klen - n - 1;
+    }
+    sc_warn(a->diag,
+            "%s:%" PRIu64
+            ": %.*s%s for a %s already seen with a different secret",
+            a->name, a->lineno, (int)(n > KL_LABEL_SHOW ? KL_LABEL_SHOW : n),
+            (const char *)what, n > KL_LABEL_SHOW ? "..." : "",
+            a->k->type == SECRETS_SSH ? "cookie" : "client random");
+}
+
+/* The value after the key of the kept line at off equals s[klen+1..len),
+ * ignoring case. */
+static bool
+same_value(const struct keylog *k, size_t off, size_t klen, const uint8_t *s,
+           size_t len)
+{
+    const uint8_t *v = k->data + off + klen + 1;
+    const uint8_t *eol = memchr(v, '\n', k->len - (off + klen + 1));
+
+    assert(eol != NULL);
+    return (size_t)(eol - v) == len - klen - 1 &&
+           eq_fold(v, s + klen + 1, len - klen - 1);
+}
+
+/* A valid line: drop it if already kept, else append it and index it. */
+static int
+accept_line(struct kl_add *a, const uint8_t *s, size_t len)
+{
+    struct keylog *k = a->k;
+    size_t klen = line_key_len(k->type, s, len), off = k->len, first = 0;
+    uint64_t h = hash_bytes(s, len, false), hk = 0;
+
+    a->valid++;
+    if (k->index == NULL) {
+        k->index = calloc(1, sizeof(*k->index));
+        if (k->index == NULL)
+            return sc_err_set(a->err, SC_ERR_IO, "%s: out of memory", a->name);
+    }
+    if (lines_has(k, s, len, h)) {
+        k->lines_dup++;
+        return 0;
+    }
+    if (table_reserve(&k->index->lines) != 0 ||
+        (klen != 0 && table_reserve(&k->index->keys) != 0))
+        return sc_err_set(a->err, SC_ERR_IO, "%s: out of memory", a->name);
+    if (len == SIZE_MAX || kl_reserve(a, len + 1) != 0)
+        return -1;
+    if (klen != 0) {
+        hk = hash_bytes(s, klen, true);
+        first = keys_find(k, s, klen, hk);
+        if (first != 0 && !same_value(k, first - 1, klen, s, len))
+            conflict_warn(a, s, klen);
+    }
+    memcpy(k->data + off, s, len);
+    k->data[off + len] = '\n';
+    k->len += len + 1;
+    table_put(&k->index->lines, off, h);
+    if (klen != 0 && first == 0)
+        table_put(&k->index->keys, off, hk);
+    k->lines_kept++;
+    return 0;
+}
+
+/* A complete line s[0..len) without its terminator. */
+static int
+end_line(struct kl_add *a, const uint8_t *s, size_t len, bool overlong,
+         bool incomplete)
+{
+    char why[KL_WHY_MAX];
+
+    a->lineno++;
+    if (overlong || len > KEYLOG_MAX_LINE) {
+        snprintf(why, sizeof(why), "line is longer than %zu bytes",
+                 (size_t)KEYLOG_MAX_LINE);
+        return bad_line(a, why, incomplete);
+    }
+    if (len == 0 || s[0] == '#') {
+        a->k->lines_comment++;
+        return 0;
+    }
+    if (!line_ok(a->k->type, s, len, why))
+        return bad_line(a, why, incomplete);
+    return accept_line(a, s, len);
+}
+
+/* Adds to the line being assembled; past KEYLOG_MAX_LINE only remembers
+ * that it is too long. */
+static int
+line_add(struct kl_add *a, const uint8_t *p, size_t n)
+{
+    size_t ncap;
+    uint8_t *nl;
+
+    if (a->overlong || n == 0)
+        return 0;
+    if (n > KEYLOG_MAX_LINE - a->len) {
+        a->overlong = true;
+        a->len = 0;
+        return 0;
+    }
+    if (a->len + n > a->cap) {
+        ncap = a->cap * 2 > 4096 ? a->cap * 2 : 4096;
+        if (ncap < a->len + n)
+            ncap = a->len + n;
+        if (ncap > KEYLOG_MAX_LINE)
+            ncap = KEYLOG_MAX_LINE;
+        nl = realloc(a->line, ncap);
+        if (nl == NULL)
+            return sc_err_set(a->err, SC_ERR_IO, "%s: out of memory", a->name);
+        a->line = nl;
+        a->cap = ncap;
+    }
+    memcpy(a->line + a->len, p, n);
+    a->len += n;
+    return 0;
+}
+
+static const uint8_t *
+find_eol(const uint8_t *p, const uint8_t *end)
+{
+    for (; p < end; p++) {
+        if (*p <= '\r' && (*p == '\n' || *p == '\r' || *p == '\0'))
+            break;
+    }
+    return p;
+}
+
+/* Feeds n more bytes of text. A line that lies within p is processed in
+ * place; only a line that spans two calls is copied. */
+static int
+feed(struct kl_add *a, const uint8_t *p, size_t n)
+{
+    const uint8_t *end = p + n, *q;
+    int rc;
+
+    while (p < end) {
+        if (a->cr) {
+            a->cr = false;
+            if (*p == '\n') {
+                p++;
+                continue;
+            }
+        }
+        q = find_eol(p, end);
+        if (q == end)
+            return line_add(a, p, (size_t)(end - p));
+        if (*q == '\0')
+            return sc_err_set(a->err, SC_ERR_DATA,
+                              "%s: not a key log (binary data)", a->name);
+        if (a->len == 0 && !a->overlong) {
+            rc = end_line(a, p, (size_t)(q - p), false, false);
+        } else {
+            rc = line_add(a, p, (size_t)(q - p));
+            if (rc == 0)
+                rc = end_line(a, a->line, a->len, a->overlong, false);
+            a->len = 0;
+            a->overlong = false;
+        }
+        if (rc != 0)
+            return rc;
+        a->cr = *q == '\r';
+        p = q + 1;
+    }
+    return 0;
+}
+
+/* End of input: the last line without a newline, the summary, and the
+ * "nothing useful" check. */
+static int
+finish(struct kl_add *a)
+{
+    if ((a->len > 0 || a->overlong) &&
+        end_line(a, a->line, a->len, a->overlong, true) != 0)
+        return -1;
+    if (a->bad > KL_MAX_WARN)
+        sc_warn(a->diag, "%s: %" PRIu64 " more invalid lines skipped", a->name,
+                a->bad - KL_MAX_WARN);
+    if (a->valid > 0)
+        return 0;
+    if (a->lineno == 0)
+        return sc_err_set(a->err, SC_ERR_DATA,
+                          "%s: empty file, no valid key-log line", a->name);
+    return sc_err_set(a->err, SC_ERR_DATA, "%s: no valid key-log line",
+                      a->name);
+}
+
+/* Checks the first n bytes of a text key log (n < 4 only if that is all
+ * there is). Sets *skip to the length of a UTF-8 BOM to drop. */
+static int
+sniff(struct kl_add *a, const uint8_t *p, size_t n, size_t *skip)
+{
+    static const uint8_t magic[][4] = {
+        {0xa1, 0xb2, 0xc3, 0xd4}, {0xd4, 0xc3, 0xb2, 0xa1},
+        {0xa1, 0xb2, 0x3c, 0x4d}, {0x4d, 0x3c, 0xb2, 0xa1},
+        {0xa1, 0xb2, 0xcd, 0x34}, {0x34, 0xcd, 0xb2, 0xa1},
+        {0x0a, 0x0d, 0x0d, 0x0a}};
+    size_t i;
+
+    *skip = 0;
+    if (n >= 2 &&
+        ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+        return sc_err_set(a->err, SC_ERR_DATA,
+                          "%s: key log is UTF-16; re-save it as UTF-8",
+                          a->name);
+    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+        sc_warn(a->diag, "%s: UTF-8 byte order mark removed", a->name);
+        *skip = 3;
+        return 0;
+    }
+    if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+        return sc_err_set(
+            a->err, SC_ERR_DATA,
+            "%s: is a capture file, not a key log (gzip-compressed)", a->name);
+    for (i = 0; n >= 4 && i < sizeof(magic) / sizeof(magic[0]); i++) {
+        if (memcmp(p, magic[i], 4) == 0)
+            return sc_err_set(a->err, SC_ERR_DATA,
+                              "%s: is a capture file, not a key log", a->name);
+    }
+    return 0;
+}
+
+/* ---- one call --------------------------------------------------------- */
+
+static void
+add_begin(struct kl_add *a, struct keylog *k, const char *name,
+          const struct keylog_opts *opts, const struct sc_diag *diag,
+          struct sc_err *err)
+{
+    memset(a, 0, sizeof(*a));
+    a->k = k;
+    a->name = name != NULL ? name : "(memory)";
+    a->strict = opts != NULL && opts->strict;
+    a->diag = diag;
+    a->err = err;
+    a->saved = *k;
+}
+
+/* Restores k->len and the statistics, and the index if lines were added. */
+static void
+add_rollback(struct kl_add *a)
+{
+    struct keylog *k = a->k;
+    bool added = k->len != a->saved.len;
+
+    k->len = a->saved.len;
+    k->lines_kept = a->saved.lines_kept;
+    k->lines_dup = a->saved.lines_dup;
+    k->lines_bad = a->saved.lines_bad;
+    k->lines_comment = a->saved.lines_comment;
+    if (added && k->validated)
+        index_rebuild(k);
+}
+
+static int
+add_end(struct kl_add *a, int rc)
+{
+    if (rc != 0)
+        add_rollback(a);
+    free(a->line);
+    a->line = NULL;
+    return rc;
+}
+
+static int
+read_some(struct kl_add *a, int fd, uint8_t *buf, size_t cap, size_t *got)
+{
+    ssize_t r;
+
+    for (;;) {
+        if (sc_interrupted)
+            return sc_err_set(a->err, SC_ERR_INTR, "%s: interrupted", a->name);
+        r = read(fd, buf, cap);
+        if (r >= 0) {
+            *got = (size_t)r;
+            return 0;
+        }
+        if (errno != EINTR)
+            return sc_err_set(a->err, SC_ERR_IO, "%s: read failed: %s", a->name,
+                              strerror(errno));
+    }
+}
+
+static int
+read_text(struct kl_add *a, int fd)
+{
+    uint8_t *buf = malloc(KL_READ_SIZE);
+    size_t have = 0, got = 1, skip = 0;
+    int rc = 0;
+
+    if (buf == NULL)
+        return sc_err_set(a->err, SC_ERR_IO, "%s: out of memory", a->name);
+    /* sniff() wants 4 bytes, which a pipe may hand out one at a time. */
+    while (rc == 0 && have < 4 && got > 0) {
+        rc = read_some(a, fd, buf + have, KL_READ_SIZE - have, &got);
+        have += got;
+    }
+    if (rc == 0)
+        rc = sniff(a, buf, have, &skip);
+    if (rc == 0)
+        rc = feed(a, buf + skip, have - skip);
+    while (rc == 0 && got > 0) {
+        rc = read_some(a, fd, buf, KL_READ_SIZE, &got);
+        if (rc == 0)
+            rc = feed(a, buf, got);
+    }
+    free(buf);
+    return rc != 0 ? rc : finish(a);
+}
+
+/* Raw types: the bytes as they are, read straight into k->data. */
+static int
+read_raw(struct kl_add *a, int fd)
+{
+    struct keylog *k = a->k;
+    size_t got;
+
+    do {
+        if (kl_reserve(a, KL_READ_SIZE) != 0 ||
+            read_some(a, fd, k->data + k->len, KL_READ_SIZE, &got) != 0)
+            return -1;
+        k->len += got;
+    } while (got > 0);
+    if (k->len == a->saved.len)
+        return sc_err_set(a->err, SC_ERR_DATA, "%s: empty file", a->name);
+    return 0;
+}
+
+int
+keylog_add_mem(struct keylog *k, const char *name, const uint8_t *p, size_t n,
+               const struct keylog_opts *opts, const struct sc_diag *diag,
+               struct sc_err *err)
+{
+    struct kl_add a;
+    size_t skip = 0;
+    int rc;
+
+    add_begin(&a, k, name, opts, diag, err);
+    if (n == 0) {
+        rc = k->validated
+                 ? finish(&a)
+                 : sc_err_set(err, SC_ERR_DATA, "%s: empty file", a.name);
+    } else if (!k->validated) {
+        rc = kl_reserve(&a, n);
+        if (rc == 0) {
+            memcpy(k->data + k->len, p, n);
+            k->len += n;
+        }
+    } else {
+        rc = sniff(&a, p, n, &skip);
+        if (rc == 0)
+            rc = feed(&a, p + skip, n - skip);
+        if (rc == 0)
+            rc = finish(&a);
+    }
+    return add_end(&a, rc);
+}
+
+int
+keylog_add_file(struct keylog *k, const char *path,
+                const struct keylog_opts *opts, const struct sc_diag *diag,
+                struct sc_err *err)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "(stdin)" : path;
+    struct kl_add a;
+    struct stat st;
+    int fd, rc;
+
+    fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return sc_err_set(err, SC_ERR_IO, "%s: cannot open: %s", name,
+                          strerror(errno));
+    add_begin(&a, k, name, opts, diag, err);
+    if (fstat(fd, &st) != 0) {
+        rc = sc_err_set(err, SC_ERR_IO, "%s: cannot stat: %s", name,
+                        strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = sc_err_set(err, SC_ERR_IO, "%s: is a directory", name);
+    } else {
+        /* Best effort: one allocation of the right size for a plain file. */
+        if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+            (uint64_t)st.st_size < KL_DATA_MAX)
+            (void)kl_grow(k, (size_t)st.st_size + 1);
+        rc = k->validated ? read_text(&a, fd) : read_raw(&a, fd);
+    }
+    if (!is_stdin)
+        close(fd);
+    return add_end(&a, rc);
+}
+
+size_t
+keylog_next_chunk(const struct keylog *k, size_t *pos, size_t max)
+{
+    const uint8_t *s;
+    size_t rest, n, i;
+
+    assert(*pos <= k->len);
+    assert(!k->validated || max > KEYLOG_MAX_LINE);
+    rest = k->len - *pos;
+    n = rest < max ? rest : max;
+    if (k->validated && n < rest) {
+        /* Every kept line is at most KEYLOG_MAX_LINE + 1 bytes, so a line
+         * end lies within max bytes. */
+        s = k->data + *pos;
+        for (i = n; i > 0 && s[i - 1] != '\n'; i--)
+            ;
+        if (i > 0)
+            n = i;
+    }
+    *pos += n;
+    return n;
+}
+
+void
+keylog_init(struct keylog *k, uint32_t type)
+{
+    memset(k, 0, sizeof(*k));
+    k->type = type;
+    k->validated =
+        type == SECRETS_TLS || type == SECRETS_SSH || type == SECRETS_WG;
+}
+
+void
+keylog_free(struct keylog *k)
+{
+    if (k->index != NULL) {
+        free(k->index->lines.slot);
+        free(k->index->keys.slot);
+        free(k->index);
+    }
+    free(k->data);
+    keylog_init(k, k->type);
+}

@@ -20,9 +20,9 @@
  * with its own byte order and interface table.
  *
  * Error messages read
- *   "offset 6924 (uncompressed): block #7 (EPB): captured length 1600
- *    exceeds block body 1508"
- * (without the file name, which the caller adds).
+ *   "in.pcapng.gz: offset 6924 (uncompressed): block #7 (EPB): captured
+ *    length 1600 exceeds block body 1508"
+ * the name being the reader's source name.
  */
 #ifndef SC_PCAPNG_H
 #define SC_PCAPNG_H

@@ -1328,7 +1328,7 @@ START_TEST(test_uncompressed_offset)
     ck_assert_int_eq(read_all(t.buf, 30, 4096, true, true, &g, &err), -1);
     ck_assert_str_eq(
         err.msg,
-        "offset 28 (uncompressed): block #2: truncated block header (2 of 8 bytes)");
+        "mem: offset 28 (uncompressed): block #2: truncated block header (2 of 8 bytes)");
 }
 END_TEST
 

@@ -775,6 +775,10 @@ sniff(struct kl_add *a, const uint8_t *p, size_t n, size_t *skip)
             return sc_err_set(a->err, SC_ERR_DATA,
                               "%s: is a capture file, not a key log", a->name);
     }
+    /* Binary data is one error, not a warning per "line" first. */
+    if (memchr(p, '\0', n) != NULL)
+        return sc_err_set(a->err, SC_ERR_DATA,
+                          "%s: not a key log (binary data)", a->name);
     return 0;
 }
 

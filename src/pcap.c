@@ -118,8 +118,8 @@ pcap_open(struct pcap_reader *pr, struct reader *rd, const char *name,
                              "truncated file header (%zu of %d bytes)",
                              reader_buffered(rd), PCAP_FILE_HDR_LEN);
     if (pcap_parse_header(p, &pr->hdr, err) < 0) {
-        if (name != NULL)
-            sc_err_prefix(err, "%s", name);
+        sc_err_prefix(err, "%s%soffset 0", name != NULL ? name : "",
+                      name != NULL ? ": " : "");
         return -1;
     }
     reader_consume(rd, PCAP_FILE_HDR_LEN);

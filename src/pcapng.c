@@ -484,11 +484,14 @@ pcapng_next(struct pcapng_reader *pr, struct pcapng_block *b,
                            "not a pcapng file (no Section Header Block)");
         return 0; /* clean end between blocks */
     }
-    if (have < 8)
-        return blk_err(pr, off, number, NULL, err,
-                       "truncated block header (%zu of 8 bytes)", have);
     /* The SHB type is a palindrome: readable before the order is known. */
     type = bo_get32(order, p);
+    if (have < 8)
+        return blk_err(pr, off, number,
+                       have >= 4 && (pr->sections > 0 || type == PCAPNG_BT_SHB)
+                           ? &type
+                           : NULL, err,
+                       "truncated block header (%zu of 8 bytes)", have);
     if (pr->sections == 0 && type != PCAPNG_BT_SHB)
         return blk_err(
             pr, off, number, NULL, err,

@@ -536,7 +536,7 @@ START_TEST(test_trunc_file_header)
     /* A bad header names the file too. */
     t.buf[6] = 9;
     expect_open_error(t.buf, 24, "a.pcap",
-                      "a.pcap: unsupported pcap version 2.9");
+                      "a.pcap: offset 0: unsupported pcap version 2.9");
 }
 END_TEST
 

@@ -1259,11 +1259,20 @@ START_TEST(test_truncation_everywhere)
                     "offset 0: block #1: not a pcapng file (no Section Header Block)");
             else if (cut == starts[k])
                 want[0] = '\0';
-            else if (cut - starts[k] < 8)
+            else if (cut - starts[k] < 4)
                 snprintf(
                     want, sizeof(want),
                     "offset %zu: block #%zu: truncated block header (%zu of 8 bytes)",
                     starts[k], k + 1, cut - starts[k]);
+            else if (cut - starts[k] < 8)
+                /* The type is there: the message names it. */
+                snprintf(
+                    want, sizeof(want),
+                    "offset %zu: block #%zu (%s): truncated block header (%zu of 8 bytes)",
+                    starts[k], k + 1,
+                    k < 2 ? "SHB" : k == 2 ? "IDB" : k == 3 ? "EPB"
+                                    : k == 4 ? "DSB" : "NRB",
+                    cut - starts[k]);
             else if (cut - starts[k] < 12 && k < 2)
                 snprintf(
                     want, sizeof(want),

@@ -7,7 +7,7 @@
  * and if they are a gzip magic stacks a gzip_source and sniffs again. What
  * comes back is a reader positioned at offset 0 of the (uncompressed)
  * capture and the detected format. Formats that are recognised but not
- * supported (zstd, bzip2, xz, lz4, pcapng-in-gzip-in-gzip is fine) give a
+ * supported (zstd, bzip2, xz, lz4, gzip inside gzip) give a
  * clear SC_ERR_DATA; anything else is "not a capture file". An empty input
  * is its own error ("empty file"). No heuristics beyond magic numbers.
  */
@@ -44,7 +44,7 @@ struct input {
     enum cap_format format;   /* FMT_PCAP or FMT_PCAPNG */
     bool gzip;                /* input was gzip-compressed */
     int fd;                   /* the opened fd (for dev/ino checks) */
-    const char *name;         /* display name ("-" shown as "(stdin)") */
+    const char *name;         /* display name ("-" shown as "stdin") */
 };
 
 /* Opens path ("-" for stdin). Returns 0 or -1 with err set (message starts

@@ -40,11 +40,11 @@ const char *format_name(enum cap_format f);
 #define INPUT_MAX_BUFFER ((size_t)129 << 20)
 
 struct input {
-    struct reader *rd;        /* the capture's bytes, uncompressed */
-    enum cap_format format;   /* FMT_PCAP or FMT_PCAPNG */
-    bool gzip;                /* input was gzip-compressed */
-    int fd;                   /* the opened fd (for dev/ino checks) */
-    const char *name;         /* display name ("-" shown as "stdin") */
+    struct reader *rd;      /* the capture's bytes, uncompressed */
+    enum cap_format format; /* FMT_PCAP or FMT_PCAPNG */
+    bool gzip;              /* input was gzip-compressed */
+    int fd;                 /* the opened fd (for dev/ino checks) */
+    const char *name;       /* display name ("-" shown as "stdin") */
 };
 
 /* Opens path ("-" for stdin). Returns 0 or -1 with err set (message starts
@@ -53,8 +53,7 @@ int input_open(struct input *in, const char *path, struct sc_err *err);
 
 /* Same over an already-made source (memory in tests, fuzzing). Takes
  * ownership of src. */
-int input_open_source(struct input *in, struct source *src,
-                      struct sc_err *err);
+int input_open_source(struct input *in, struct source *src, struct sc_err *err);
 
 void input_close(struct input *in);
 

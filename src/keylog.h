@@ -45,9 +45,9 @@ struct keylog_opts {
 };
 
 struct keylog {
-    uint32_t type;   /* DSB secrets type */
-    bool validated;  /* type has a line grammar (tls, ssh, wg) */
-    uint8_t *data;   /* normalised text (or raw bytes), len bytes */
+    uint32_t type;  /* DSB secrets type */
+    bool validated; /* type has a line grammar (tls, ssh, wg) */
+    uint8_t *data;  /* normalised text (or raw bytes), len bytes */
     size_t len, cap;
     /* statistics, over every file added */
     uint64_t lines_kept;

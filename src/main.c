@@ -63,8 +63,8 @@ print_warning(void *ctx, const char *msg)
         fprintf(stderr, "%s: warning: %s\n", progname, msg);
 }
 
-static int
-usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 static int
 usage_error(const char *fmt, ...)

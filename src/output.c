@@ -291,8 +291,8 @@ writer_patch(struct writer *w, uint64_t off, const void *p, size_t n,
                 break;
             if (put < 0 && errno == EINTR)
                 continue;
-            sc_err_set(&w->sticky, SC_ERR_IO, "%s: write failed: %s",
-                       w->name, put < 0 ? strerror(errno) : "short write");
+            sc_err_set(&w->sticky, SC_ERR_IO, "%s: write failed: %s", w->name,
+                       put < 0 ? strerror(errno) : "short write");
             return fail_sticky(w, err);
         }
         b += head;

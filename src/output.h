@@ -48,8 +48,8 @@ struct writer {
     const char *name;
     uint8_t *buf;
     size_t cap, used;
-    uint64_t flushed;  /* bytes passed to write(2) so far */
-    bool seekable;     /* fd is a regular file written from offset 0 */
+    uint64_t flushed; /* bytes passed to write(2) so far */
+    bool seekable;    /* fd is a regular file written from offset 0 */
     struct sc_err sticky;
 };
 
@@ -58,8 +58,7 @@ int writer_init(struct writer *w, int fd, const char *name, size_t cap,
 void writer_free(struct writer *w);
 
 /* Writes n bytes (buffered or directly for large spans). 0 or -1. */
-int writer_write(struct writer *w, const void *p, size_t n,
-                 struct sc_err *err);
+int writer_write(struct writer *w, const void *p, size_t n, struct sc_err *err);
 /* Returns a pointer to n (<= cap) contiguous bytes of buffer space,
  * flushing first if needed; NULL on error. Follow with writer_advance(). */
 uint8_t *writer_reserve(struct writer *w, size_t n, struct sc_err *err);

@@ -30,8 +30,8 @@
 
 struct pcap_header {
     enum byte_order order;
-    bool nsec;            /* ns timestamps (magic 0xA1B23C4D) */
-    bool modified;        /* 0xA1B2CD34: 24-byte record headers */
+    bool nsec;     /* ns timestamps (magic 0xA1B23C4D) */
+    bool modified; /* 0xA1B2CD34: 24-byte record headers */
     uint16_t ver_major, ver_minor;
     uint32_t snaplen;     /* as stored */
     uint16_t linktype;    /* low 16 bits of the link type field */
@@ -41,10 +41,10 @@ struct pcap_header {
 };
 
 struct pcap_record {
-    uint64_t number;     /* 1-based record number */
-    uint64_t offset;     /* offset of the record header in the stream */
+    uint64_t number; /* 1-based record number */
+    uint64_t offset; /* offset of the record header in the stream */
     uint32_t ts_sec;
-    uint32_t ts_frac;    /* µs or ns */
+    uint32_t ts_frac; /* µs or ns */
     uint32_t caplen;
     uint32_t origlen;
     const uint8_t *data; /* caplen bytes, valid until the next call */
@@ -56,9 +56,9 @@ struct pcap_record {
 
 struct pcap_reader {
     struct reader *rd;
-    const char *name;    /* for messages */
+    const char *name; /* for messages */
     struct pcap_header hdr;
-    uint64_t records;    /* records returned so far */
+    uint64_t records; /* records returned so far */
 };
 
 /* Reads and validates the 24-byte file header. 0 or -1. */
@@ -67,8 +67,8 @@ int pcap_open(struct pcap_reader *pr, struct reader *rd, const char *name,
 
 /* Parses a file header in place (no I/O): 0, or -1 with a message without
  * the file name. Exposed for unit tests and `info`. */
-int pcap_parse_header(const uint8_t p[PCAP_FILE_HDR_LEN],
-                      struct pcap_header *h, struct sc_err *err);
+int pcap_parse_header(const uint8_t p[PCAP_FILE_HDR_LEN], struct pcap_header *h,
+                      struct sc_err *err);
 
 /* Returns 1 with *rec filled, 0 at a clean end of file, -1 on error (a
  * truncated record is an error naming the record and its offset). The

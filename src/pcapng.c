@@ -490,8 +490,8 @@ pcapng_next(struct pcapng_reader *pr, struct pcapng_block *b,
         return blk_err(pr, off, number,
                        have >= 4 && (pr->sections > 0 || type == PCAPNG_BT_SHB)
                            ? &type
-                           : NULL, err,
-                       "truncated block header (%zu of 8 bytes)", have);
+                           : NULL,
+                       err, "truncated block header (%zu of 8 bytes)", have);
     if (pr->sections == 0 && type != PCAPNG_BT_SHB)
         return blk_err(
             pr, off, number, NULL, err,

@@ -69,16 +69,16 @@ struct pcapng_block {
     uint32_t len;        /* total length */
     const uint8_t *data; /* len bytes: the whole block, header to trailer */
     enum byte_order order;
-    uint64_t offset;     /* offset of the block in the (uncompressed) stream */
-    uint64_t number;     /* 1-based block number in the file */
-    uint64_t section;    /* 1-based section number */
+    uint64_t offset;  /* offset of the block in the (uncompressed) stream */
+    uint64_t number;  /* 1-based block number in the file */
+    uint64_t section; /* 1-based section number */
 };
 
 struct pcapng_reader {
     struct reader *rd;
-    enum byte_order order;     /* of the current section */
-    uint64_t blocks;           /* blocks returned so far */
-    uint64_t sections;         /* sections seen so far */
+    enum byte_order order;       /* of the current section */
+    uint64_t blocks;             /* blocks returned so far */
+    uint64_t sections;           /* sections seen so far */
     struct pcapng_iface *ifaces; /* the current section's interfaces */
     uint32_t n_ifaces;
     uint32_t cap_ifaces;

@@ -42,10 +42,10 @@ write_dsbs(struct ctx *c, enum byte_order o, struct sc_err *err)
             n = keylog_next_chunk(k, &pos, PCAPNG_DSB_MAX_SECRETS);
             if (n == 0)
                 break;
-            if (writer_write(c->w, head,
-                             pcapng_build_dsb_head(head, o, k->type,
-                                                   (uint32_t)n),
-                             err) < 0 ||
+            if (writer_write(
+                    c->w, head,
+                    pcapng_build_dsb_head(head, o, k->type, (uint32_t)n),
+                    err) < 0 ||
                 writer_write(c->w, k->data + start, n, err) < 0 ||
                 writer_write(c->w, tail,
                              pcapng_build_dsb_tail(tail, o, (uint32_t)n),
@@ -65,12 +65,18 @@ static uint32_t
 flags_from_pkt_type(uint8_t pkt_type)
 {
     switch (pkt_type) {
-    case 0: return 1u | 1u << 2;  /* PACKET_HOST: inbound unicast */
-    case 1: return 1u | 3u << 2;  /* PACKET_BROADCAST */
-    case 2: return 1u | 2u << 2;  /* PACKET_MULTICAST */
-    case 3: return 1u | 4u << 2;  /* PACKET_OTHERHOST: promiscuous */
-    case 4: return 2u;            /* PACKET_OUTGOING */
-    default: return 0;
+    case 0:
+        return 1u | 1u << 2; /* PACKET_HOST: inbound unicast */
+    case 1:
+        return 1u | 3u << 2; /* PACKET_BROADCAST */
+    case 2:
+        return 1u | 2u << 2; /* PACKET_MULTICAST */
+    case 3:
+        return 1u | 4u << 2; /* PACKET_OTHERHOST: promiscuous */
+    case 4:
+        return 2u; /* PACKET_OUTGOING */
+    default:
+        return 0;
     }
 }
 
@@ -89,8 +95,8 @@ write_epb(struct ctx *c, const struct pcap_header *h,
         p = writer_reserve(c->w, (size_t)total, err);
         if (p == NULL)
             return -1;
-        p += pcapng_build_epb_head(p, BO_LE, 0, ts, rec->caplen,
-                                   rec->origlen, flags);
+        p += pcapng_build_epb_head(p, BO_LE, 0, ts, rec->caplen, rec->origlen,
+                                   flags);
         memcpy(p, rec->data, rec->caplen);
         p += rec->caplen;
         pcapng_build_epb_tail(p, BO_LE, rec->caplen, flags);
@@ -145,8 +151,8 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
 {
     struct pcap_reader pr;
     struct pcap_record rec;
-    uint8_t blk[PCAPNG_SHB_MAX > PCAPNG_IDB_MAX ? PCAPNG_SHB_MAX
-                                                : PCAPNG_IDB_MAX];
+    uint8_t
+        blk[PCAPNG_SHB_MAX > PCAPNG_IDB_MAX ? PCAPNG_SHB_MAX : PCAPNG_IDB_MAX];
     uint32_t snaplen, max_caplen = 0;
     uint64_t idb_off, n_over = 0;
     int rc;
@@ -163,13 +169,12 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
                      err) < 0)
         return -1;
     idb_off = writer_offset(c->w);
-    if (writer_write(c->w, blk,
-                     pcapng_build_idb(blk, BO_LE, pr.hdr.linktype, snaplen,
-                                      pr.hdr.nsec ? 9 : -1,
-                                      pr.hdr.fcs_present
-                                          ? (int)pr.hdr.fcs_bits
-                                          : -1),
-                     err) < 0)
+    if (writer_write(
+            c->w, blk,
+            pcapng_build_idb(blk, BO_LE, pr.hdr.linktype, snaplen,
+                             pr.hdr.nsec ? 9 : -1,
+                             pr.hdr.fcs_present ? (int)pr.hdr.fcs_bits : -1),
+            err) < 0)
         return -1;
     if (write_dsbs(c, BO_LE, err) < 0)
         return -1;
@@ -248,8 +253,8 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
                 goto fail;
             c->st->sections++;
             sec_order = b.order;
-            pending = have_secrets &&
-                      (c->st->sections == 1 || c->o->all_sections);
+            pending =
+                have_secrets && (c->st->sections == 1 || c->o->all_sections);
             break;
         case PCAPNG_BT_DSB:
             if (c->o->discard_existing) {

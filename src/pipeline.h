@@ -41,12 +41,12 @@ struct inject_opts {
 
 struct inject_stats {
     uint64_t sections;
-    uint64_t blocks;       /* input blocks (pcapng) or records (pcap) */
-    uint64_t packets;      /* EPB/SPB/PB or pcap records */
+    uint64_t blocks;  /* input blocks (pcapng) or records (pcap) */
+    uint64_t packets; /* EPB/SPB/PB or pcap records */
     uint64_t dsbs_added;
     uint64_t dsbs_kept;
     uint64_t dsbs_dropped;
-    uint64_t bytes_in;     /* uncompressed input bytes */
+    uint64_t bytes_in; /* uncompressed input bytes */
     uint64_t bytes_out;
 };
 

@@ -141,15 +141,15 @@ reader_fill(struct reader *r, size_t n, const uint8_t **p, struct sc_err *err)
         return sc_err_set(err, SC_ERR_DATA,
                           "%s: offset %llu: %zu bytes needed at once, more "
                           "than the limit of %zu",
-                          r->src->name, (unsigned long long)reader_offset(r),
-                          n, r->max);
+                          r->src->name, (unsigned long long)reader_offset(r), n,
+                          r->max);
     if (r->pos + n > r->cap && make_room(r, n, err) < 0)
         return -1;
     while (r->end - r->pos < n && !r->eof) {
         /* Ask for all the free space: one large read on a file, what is
          * there on a pipe. */
-        ssize_t got = source_read(r->src, r->buf + r->end, r->cap - r->end,
-                                  err);
+        ssize_t got =
+            source_read(r->src, r->buf + r->end, r->cap - r->end, err);
 
         if (got < 0)
             return -1;

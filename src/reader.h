@@ -31,7 +31,8 @@
 #include "err.h"
 #include "source.h"
 
-#define READER_CHUNK ((size_t)1 << 20) /* bytes asked of the source per read */
+/* Initial buffer size. */
+#define READER_CHUNK ((size_t)1 << 20)
 
 struct reader;
 
@@ -76,8 +77,7 @@ int reader_retain_flush(struct reader *r, struct sc_err *err);
 /* Hands over only the retained bytes before stream offset `upto` (which must
  * lie within the retained span); the rest stay retained. Used to insert a
  * block before, or remove, the block just read. */
-int reader_retain_flush_to(struct reader *r, uint64_t upto,
-                           struct sc_err *err);
+int reader_retain_flush_to(struct reader *r, uint64_t upto, struct sc_err *err);
 void reader_retain_drop(struct reader *r);
 
 #endif

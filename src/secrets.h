@@ -8,11 +8,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SECRETS_TLS 0x544c534bu       /* TLSK */
-#define SECRETS_SSH 0x5353484bu       /* SSHK */
-#define SECRETS_WG 0x57474b4cu        /* WGKL */
-#define SECRETS_OPCUA 0x55414b4cu     /* UAKL */
-#define SECRETS_ESP 0x45535053u       /* ESPS */
+#define SECRETS_TLS 0x544c534bu        /* TLSK */
+#define SECRETS_SSH 0x5353484bu        /* SSHK */
+#define SECRETS_WG 0x57474b4cu         /* WGKL */
+#define SECRETS_OPCUA 0x55414b4cu      /* UAKL */
+#define SECRETS_ESP 0x45535053u        /* ESPS */
 #define SECRETS_ZIGBEE_NWK 0x5a4e574bu /* ZNWK */
 #define SECRETS_ZIGBEE_APS 0x5a415053u /* ZAPS */
 

@@ -226,7 +226,8 @@ START_TEST(errors_are_sticky_and_named)
     ck_assert_int_eq(writer_init(&w, fd, "/dev/full", 16, &err), 0);
     ck_assert_int_eq(writer_write(&w, "0123456789abcdef0123", 20, &err), -1);
     ck_assert_int_eq(err.kind, SC_ERR_IO);
-    ck_assert_str_eq(err.msg, "/dev/full: write failed: No space left on device");
+    ck_assert_str_eq(err.msg,
+                     "/dev/full: write failed: No space left on device");
     sc_err_clear(&err);
     ck_assert_int_eq(writer_write(&w, "x", 1, &err), -1);
     ck_assert_int_eq(err.kind, SC_ERR_IO);

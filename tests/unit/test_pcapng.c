@@ -347,8 +347,7 @@ expect_err_in(const struct tb *t, size_t nblocks, const char *msg, bool exact,
 
                 snprintf(want, sizeof(want), "mem: %s", msg);
                 ck_assert_str_eq(err.msg, want);
-            }
-            else
+            } else
                 ck_assert_msg(strstr(err.msg, msg) != NULL,
                               "\"%s\" lacks \"%s\"", err.msg, msg);
         }
@@ -1270,8 +1269,11 @@ START_TEST(test_truncation_everywhere)
                     want, sizeof(want),
                     "offset %zu: block #%zu (%s): truncated block header (%zu of 8 bytes)",
                     starts[k], k + 1,
-                    k < 2 ? "SHB" : k == 2 ? "IDB" : k == 3 ? "EPB"
-                                    : k == 4 ? "DSB" : "NRB",
+                    k < 2    ? "SHB"
+                    : k == 2 ? "IDB"
+                    : k == 3 ? "EPB"
+                    : k == 4 ? "DSB"
+                             : "NRB",
                     cut - starts[k]);
             else if (cut - starts[k] < 12 && k < 2)
                 snprintf(

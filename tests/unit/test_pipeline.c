@@ -129,8 +129,8 @@ struct result {
 };
 
 static struct result
-run(const struct buf *in, size_t chunk, const struct keylog *kl,
-    bool discard, bool all_sections)
+run(const struct buf *in, size_t chunk, const struct keylog *kl, bool discard,
+    bool all_sections)
 {
     struct result r = {0};
     struct input inp;
@@ -146,11 +146,10 @@ run(const struct buf *in, size_t chunk, const struct keylog *kl,
     o.discard_existing = discard;
     o.all_sections = all_sections;
     o.userappl = "secretcap test";
-    ck_assert_int_eq(input_open_source(&inp,
-                                       source_mem(in->p, in->len, chunk,
-                                                  "mem", &r.err),
-                                       &r.err),
-                     0);
+    ck_assert_int_eq(
+        input_open_source(
+            &inp, source_mem(in->p, in->len, chunk, "mem", &r.err), &r.err),
+        0);
     ck_assert_int_eq(writer_init(&w, fileno(f), "out", WRITER_BUF, &r.err), 0);
     r.rc = inject_run(&inp, &w, &o, &r.st, &r.err);
     writer_free(&w);
@@ -417,14 +416,13 @@ START_TEST(pcap_converted_exactly_in_either_byte_order)
         dsb(&want, BO_LE, keys);
         put(&want, blk,
             pcapng_build_epb_head(blk, BO_LE, 0,
-                                  1700000000ull * 1000000000ull + 999999, 8,
-                                  60, 0));
+                                  1700000000ull * 1000000000ull + 999999, 8, 60,
+                                  0));
         put(&want, "abcdefgh", 8);
         put(&want, blk, pcapng_build_epb_tail(blk, BO_LE, 8, 0));
         put(&want, blk,
-            pcapng_build_epb_head(blk, BO_LE, 0,
-                                  1700000001ull * 1000000000ull + 5, 20, 20,
-                                  0));
+            pcapng_build_epb_head(
+                blk, BO_LE, 0, 1700000001ull * 1000000000ull + 5, 20, 20, 0));
         put(&want, "0123456789ABCDEFGHIJ", 20);
         put(&want, blk, pcapng_build_epb_tail(blk, BO_LE, 20, 0));
         r = run(&in, order ? 1 : 4096, &k, false, false);
@@ -493,11 +491,10 @@ START_TEST(large_keylog_split_at_line_boundaries)
     r = run(&in, 4096, &k, false, false);
     ck_assert_msg(r.rc == 0, "%s", r.err.msg);
     ck_assert_uint_eq(r.st.dsbs_added, 2);
-    ck_assert_int_eq(input_open_source(&inp,
-                                       source_mem(r.out, r.out_len, 0, "o",
-                                                  &err),
-                                       &err),
-                     0);
+    ck_assert_int_eq(
+        input_open_source(&inp, source_mem(r.out, r.out_len, 0, "o", &err),
+                          &err),
+        0);
     pcapng_init(&pr, inp.rd);
     while (pcapng_next(&pr, &b, &err) == 1) {
         struct pcapng_dsb d;

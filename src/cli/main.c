@@ -1,0 +1,134 @@
+/*
+ * main.c - the secretcap command line: dispatch to the commands, signal
+ * handling, and the message helpers every command uses (cli.h).
+ *
+ *   secretcap inject [OPTIONS] -k KEYLOG... -o OUTPUT INPUT
+ *   secretcap --inject-secrets TYPE,FILE... [--discard-all-secrets] IN OUT
+ *
+ * Exit codes: 0 success (warnings may have been printed), 1 data or I/O
+ * error, 2 usage error, 128+N stopped by signal N (141: output pipe closed).
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *cli_progname = "secretcap";
+
+void
+cli_print_warning(void *quiet, const char *msg)
+{
+    if (!*(const bool *)quiet)
+        fprintf(stderr, "%s: warning: %s\n", cli_progname, msg);
+}
+
+int
+cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", cli_progname);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", cli_progname);
+    return EXIT_USAGE;
+}
+
+int
+cli_report(const struct sc_err *err)
+{
+    switch (err->kind) {
+    case SC_ERR_PIPE:
+        return EXIT_PIPE; /* the reader went away: nothing to say */
+    case SC_ERR_INTR:
+        return 128 + (sc_interrupted ? sc_interrupted : SIGINT);
+    case SC_ERR_USAGE:
+        fprintf(stderr, "%s: %s\n", cli_progname, err->msg);
+        return EXIT_USAGE;
+    default:
+        fprintf(stderr, "%s: %s\n", cli_progname, err->msg);
+        return EXIT_DATA;
+    }
+}
+
+bool
+cli_same_file(const char *path, const struct stat *sb)
+{
+    struct stat sa;
+
+    return stat(path, &sa) == 0 && sa.st_dev == sb->st_dev &&
+           sa.st_ino == sb->st_ino;
+}
+
+static void
+on_signal(int sig)
+{
+    sc_interrupted = sig;
+}
+
+static void
+install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal; /* no SA_RESTART: blocking I/O returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    /* A closed output pipe shows up as EPIPE and a quiet exit 141. */
+    signal(SIGPIPE, SIG_IGN);
+    /* Over-large files show up as EFBIG, an ordinary write error. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+static const char main_help[] =
+    "Usage: secretcap COMMAND [OPTIONS] ...\n"
+    "       secretcap --inject-secrets TYPE,FILE [--inject-secrets ...]\n"
+    "                 [--discard-all-secrets] INPUT OUTPUT\n"
+    "\n"
+    "Embeds decryption secrets (TLS key logs first) into packet captures as\n"
+    "pcapng Decryption Secrets Blocks, so that one .pcapng opens decrypted\n"
+    "in Wireshark/tshark.\n"
+    "\n"
+    "Commands:\n"
+    "  inject     add key logs to a capture (pcap or pcapng, plain or gzip)\n"
+    "\n"
+    "The second form accepts the editcap options --inject-secrets and\n"
+    "--discard-all-secrets (other editcap options are refused).\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     show this help ('secretcap COMMAND --help' for one)\n"
+    "  -V, --version  show the version\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success (warnings, if any, went to stderr)\n"
+    "  1  data or I/O error (bad capture, bad key log, write failure)\n"
+    "  2  usage error\n"
+    "  128+N  stopped by signal N (130 SIGINT, 143 SIGTERM, 141 output pipe "
+    "closed)\n";
+
+int
+main(int argc, char **argv)
+{
+    install_signals();
+    if (argc < 2)
+        return cli_usage_error("no command given");
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        fputs(main_help, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+        printf("secretcap %s\n", SECRETCAP_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "inject") == 0)
+        return cmd_inject(argc - 1, argv + 1);
+    if (argv[1][0] == '-')
+        return cmd_editcap(argc, argv);
+    return cli_usage_error("unknown command '%s'", argv[1]);
+}

@@ -23,7 +23,19 @@ struct ctx {
     struct writer *w;
     const struct inject_opts *o;
     struct inject_stats *st;
+    uint64_t next_progress; /* input offset of the next progress call */
 };
+
+static void
+progress(struct ctx *c, const struct reader *rd)
+{
+    uint64_t off = reader_offset(rd);
+
+    if (c->o->progress != NULL && off >= c->next_progress) {
+        c->o->progress(c->o->progress_ctx, off);
+        c->next_progress = off + PIPELINE_PROGRESS_STEP;
+    }
+}
 
 /* Writes every non-empty secrets payload as one or more DSBs in order o.
  * Payloads larger than one DSB may hold are split at line boundaries
@@ -188,6 +200,7 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
             return -1;
         c->st->blocks++;
         c->st->packets++;
+        progress(c, in->rd);
     }
     if (rc < 0)
         return -1;
@@ -218,6 +231,17 @@ write_patched_shb(struct ctx *c, const struct pcapng_block *b,
         return -1;
     return writer_write(c->w, b->data + sizeof(head), b->len - sizeof(head),
                         err);
+}
+
+static bool
+discard_this(const struct inject_opts *o, const struct pcapng_block *b)
+{
+    struct pcapng_dsb d;
+
+    if (o->discard_type == 0)
+        return true;
+    pcapng_dsb_fields(b, &d);
+    return d.secrets_type == o->discard_type;
 }
 
 static int
@@ -257,7 +281,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
                 have_secrets && (c->st->sections == 1 || c->o->all_sections);
             break;
         case PCAPNG_BT_DSB:
-            if (c->o->discard_existing) {
+            if (c->o->discard_existing && discard_this(c->o, &b)) {
                 if (reader_retain_flush_to(in->rd, b.offset, err) < 0)
                     goto fail;
                 reader_retain_drop(in->rd);
@@ -274,6 +298,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
         default:
             break;
         }
+        progress(c, in->rd);
     }
     if (rc < 0)
         goto fail;
@@ -294,13 +319,15 @@ int
 inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
            struct inject_stats *st, struct sc_err *err)
 {
-    struct ctx c = {w, o, st};
+    struct ctx c = {w, o, st, 0};
     int rc;
 
     memset(st, 0, sizeof(*st));
     rc = in->format == FMT_PCAP ? run_pcap(&c, in, err)
                                 : run_pcapng(&c, in, err);
     st->bytes_in = reader_offset(in->rd);
+    if (rc == 0 && o->progress != NULL)
+        o->progress(o->progress_ctx, st->bytes_in);
     if (rc == 0 && writer_flush(w, err) < 0)
         rc = -1;
     st->bytes_out = writer_offset(w);

@@ -33,11 +33,19 @@
 struct inject_opts {
     const struct keylog *const *secrets; /* in order; empty ones skipped */
     size_t n_secrets;
-    bool discard_existing; /* drop the DSBs already in the input */
+    bool discard_existing; /* drop the DSBs already in the input... */
+    uint32_t discard_type; /* ...of this secrets type only (0: all types) */
     bool all_sections;     /* inject into every section, not just the first */
     const char *userappl;  /* shb_userappl for pcap input */
     const struct sc_diag *diag;
+    /* Called with the input offset (uncompressed bytes read so far) about
+     * every PIPELINE_PROGRESS_STEP bytes, and once at the end; may be
+     * NULL. */
+    void (*progress)(void *ctx, uint64_t bytes_in);
+    void *progress_ctx;
 };
+
+#define PIPELINE_PROGRESS_STEP ((uint64_t)16 << 20)
 
 struct inject_stats {
     uint64_t sections;

@@ -8,6 +8,8 @@
 #define SC_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "err.h"
@@ -31,6 +33,34 @@ void cli_print_warning(void *quiet, const char *msg);
 /* True when path exists and is the file described by sb (symlinks
  * followed, so a symlink or a hard link to it counts). */
 bool cli_same_file(const char *path, const struct stat *sb);
+
+/* What an inject run needs, as the command line gave it. */
+#define MAX_SECRET_FILES 256
+
+struct secret_arg {
+    uint32_t type;
+    bool known;
+    const char *path;
+};
+
+struct inject_args {
+    struct secret_arg files[MAX_SECRET_FILES];
+    size_t n_files;
+    const char *output;
+    const char *input;
+    bool discard;
+    bool all_sections;
+    bool strict;
+    bool quiet;
+};
+
+/* Adds a secrets file argument "TYPE<sep>FILE" (a plain TLS key log when
+ * sep is 0). Returns 0 or an exit code (usage error). */
+int cli_add_secret_arg(struct inject_args *a, const char *arg, char sep);
+
+/* Runs inject as described by a (both command-line forms). Returns the exit
+ * code. */
+int cli_run_inject(struct inject_args *a);
 
 /* Commands: argv[0] is the command name. Each returns the exit code. */
 int cmd_inject(int argc, char **argv);

@@ -1,9 +1,8 @@
 /*
- * inject.c - `secretcap inject` and the editcap-compatible form
- * (--inject-secrets TYPE,FILE ... INPUT OUTPUT). The editcap form takes
- * the editcap options secretcap implements, so a script can swap the
- * binary name; any other editcap option is refused with exit 2 rather than
- * silently ignored.
+ * inject.c - `secretcap inject`, and the inject operation that the
+ * editcap-compatible form (editcap.c) shares: load and validate the key
+ * logs, open the input, refuse an output that is the input or a key log,
+ * run the pipeline into an atomically published output.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -18,25 +17,6 @@
 #include "output.h"
 #include "pipeline.h"
 #include "secrets.h"
-
-#define MAX_SECRET_FILES 256
-
-struct secret_arg {
-    uint32_t type;
-    bool known;
-    const char *path;
-};
-
-struct cli {
-    struct secret_arg files[MAX_SECRET_FILES];
-    size_t n_files;
-    const char *output;
-    const char *input;
-    bool discard;
-    bool all_sections;
-    bool strict;
-    bool quiet;
-};
 
 static const char inject_help[] =
     "Usage: secretcap inject [OPTIONS] -k KEYLOG [-k KEYLOG]... -o OUTPUT "
@@ -73,8 +53,8 @@ static const char inject_help[] =
 
 /* Adds a secrets file argument "TYPE<sep>FILE" (or a plain TLS file when
  * sep is 0). Returns 0 or an exit code. */
-static int
-add_secret_arg(struct cli *cli, const char *arg, char sep)
+int
+cli_add_secret_arg(struct inject_args *cli, const char *arg, char sep)
 {
     struct secret_arg *a;
     const char *file = arg;
@@ -114,7 +94,7 @@ add_secret_arg(struct cli *cli, const char *arg, char sep)
 
 /* Refuses an output that is the input or a key log. */
 static int
-check_output_target(const struct cli *cli, const struct input *in)
+check_output_target(const struct inject_args *cli, const struct input *in)
 {
     struct stat st;
 
@@ -144,7 +124,7 @@ check_output_target(const struct cli *cli, const struct input *in)
 /* Loads the secrets files, one struct keylog per type in order of first
  * appearance. Returns 0 or an exit code. */
 static int
-load_secrets(const struct cli *cli, struct keylog *logs, size_t *n_logs,
+load_secrets(const struct inject_args *cli, struct keylog *logs, size_t *n_logs,
              const struct sc_diag *diag)
 {
     struct keylog_opts kopts = {.strict = cli->strict};
@@ -181,9 +161,8 @@ load_secrets(const struct cli *cli, struct keylog *logs, size_t *n_logs,
     return 0;
 }
 
-/* The inject operation shared by both command-line forms. */
-static int
-run_inject(struct cli *cli)
+int
+cli_run_inject(struct inject_args *cli)
 {
     struct keylog logs[MAX_SECRET_FILES];
     const struct keylog *ptrs[MAX_SECRET_FILES];
@@ -239,7 +218,7 @@ done:
     return rc;
 }
 
-enum { OPT_DISCARD = 256, OPT_ALL_SECTIONS, OPT_STRICT, OPT_INJECT_SECRETS };
+enum { OPT_DISCARD = 256, OPT_ALL_SECTIONS, OPT_STRICT };
 
 int
 cmd_inject(int argc, char **argv)
@@ -255,18 +234,18 @@ cmd_inject(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct cli cli = {0};
+    struct inject_args cli = {0};
     int c, rc;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":k:s:o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'k':
-            if ((rc = add_secret_arg(&cli, optarg, 0)) != 0)
+            if ((rc = cli_add_secret_arg(&cli, optarg, 0)) != 0)
                 return rc;
             break;
         case 's':
-            if ((rc = add_secret_arg(&cli, optarg, ':')) != 0)
+            if ((rc = cli_add_secret_arg(&cli, optarg, ':')) != 0)
                 return rc;
             break;
         case 'o':
@@ -301,48 +280,5 @@ cmd_inject(int argc, char **argv)
                                    ? "no input capture given"
                                    : "exactly one input capture expected");
     cli.input = argv[optind];
-    return run_inject(&cli);
-}
-
-/* The editcap-compatible form. */
-int
-cmd_editcap(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"inject-secrets", required_argument, NULL, OPT_INJECT_SECRETS},
-        {"discard-all-secrets", no_argument, NULL, OPT_DISCARD},
-        {NULL, 0, NULL, 0},
-    };
-    struct cli cli = {0};
-    int c, rc;
-
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_INJECT_SECRETS:
-            if (strcmp(optarg, "help") == 0) {
-                printf("%s\n", secrets_type_list());
-                return 0;
-            }
-            if ((rc = add_secret_arg(&cli, optarg, ',')) != 0)
-                return rc;
-            break;
-        case OPT_DISCARD:
-            cli.discard = true;
-            break;
-        case ':':
-            return cli_usage_error("option '%s' needs an argument",
-                                   argv[optind - 1]);
-        default:
-            return cli_usage_error("editcap option '%s' is not supported "
-                                   "(only --inject-secrets and "
-                                   "--discard-all-secrets are)",
-                                   argv[optind - 1]);
-        }
-    }
-    if (argc - optind != 2)
-        return cli_usage_error("expected INPUT and OUTPUT after the options");
-    cli.input = argv[optind];
-    cli.output = argv[optind + 1];
-    return run_inject(&cli);
+    return cli_run_inject(&cli);
 }

@@ -16,8 +16,10 @@
  * from the text), so a failed call leaves no trace but its warnings.
  *
  * Messages name "file:line" and the label at most; they never contain the
- * hex of a secret, a client random or a raw line. Raw types (opcua, esp,
- * zigbee, unknown numbers) are copied verbatim and not validated here.
+ * hex of a secret, a client random or a raw line. opcua and esp are text
+ * types with their own line grammar (notes §1.10). The ZigBee types are
+ * binary records: copied verbatim, their size checked against the record
+ * size. Unknown numeric types are copied verbatim and not validated here.
  */
 #include "keylog.h"
 
@@ -68,6 +70,8 @@ struct kl_add {
     struct keylog *k;
     const char *name;
     bool strict;
+    keylog_line_fn on_line;
+    void *on_line_ctx;
     const struct sc_diag *diag;
     struct sc_err *err;
     struct keylog saved; /* len and statistics before the call */
@@ -512,6 +516,100 @@ wg_line_ok(const uint8_t *s, size_t len, char *why)
     return true;
 }
 
+/* OPC UA (Wireshark's opcua key log): KEY ": " VALUE, KEY of letters,
+ * digits and '_' (client_iv_<chan>_<token>, server_key_..., ..._siglen_...),
+ * VALUE hex digits (upper case as written by the stacks; either accepted). */
+static bool
+opcua_line_ok(const uint8_t *s, size_t len, char *why)
+{
+    size_t i = 0;
+
+    while (i < len &&
+           ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+            (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+        i++;
+    if (i == 0) {
+        snprintf(why, KL_WHY_MAX,
+                 "expected 'key: value' (key of letters, digits and _)");
+        return false;
+    }
+    if (len - i < 2 || s[i] != ':' || s[i + 1] != ' ') {
+        snprintf(why, KL_WHY_MAX,
+                 "expected ': ' after the key (key of letters, digits and _)");
+        return false;
+    }
+    i += 2;
+    if (i == len) {
+        snprintf(why, KL_WHY_MAX, "value is empty");
+        return false;
+    }
+    if (!is_hex(s + i, len - i)) {
+        snprintf(why, KL_WHY_MAX, "value is not hex");
+        return false;
+    }
+    return true;
+}
+
+#define ESP_FIELDS 10
+
+/* ESP SA list (Wireshark esp_sa, notes §1.10): one RFC 4180 record of
+ * exactly ESP_FIELDS fields. A field is either unquoted (no '"') or
+ * quoted, with "" for a quote inside; a quoted field must end on the same
+ * line (this reader is line based). The header row passes as a row. */
+static bool
+esp_line_ok(const uint8_t *s, size_t len, char *why)
+{
+    size_t i = 0, nf = 0;
+
+    for (;;) {
+        nf++;
+        if (i < len && s[i] == '"') {
+            for (i++;; i++) {
+                if (i == len) {
+                    snprintf(why, KL_WHY_MAX,
+                             "field %zu: quoted field does not end on this "
+                             "line",
+                             nf);
+                    return false;
+                }
+                if (s[i] != '"')
+                    continue;
+                if (i + 1 < len && s[i + 1] == '"') {
+                    i++;
+                    continue;
+                }
+                break;
+            }
+            i++; /* past the closing quote */
+            if (i < len && s[i] != ',') {
+                snprintf(why, KL_WHY_MAX,
+                         "field %zu: text after a closing quote", nf);
+                return false;
+            }
+        } else {
+            while (i < len && s[i] != ',' && s[i] != '"')
+                i++;
+            if (i < len && s[i] == '"') {
+                snprintf(why, KL_WHY_MAX,
+                         "field %zu: quote inside an unquoted field", nf);
+                return false;
+            }
+        }
+        if (i == len)
+            break;
+        i++; /* past the comma */
+    }
+    if (nf != ESP_FIELDS) {
+        snprintf(why, KL_WHY_MAX,
+                 "expected %d comma-separated fields (Protocol, Src IP, "
+                 "Dest IP, SPI, Encryption, Encryption Key, Authentication, "
+                 "Authentication Key, SN, ESN High Bits), found %zu",
+                 ESP_FIELDS, nf);
+        return false;
+    }
+    return true;
+}
+
 static bool
 line_ok(uint32_t type, const uint8_t *s, size_t len, char *why)
 {
@@ -520,6 +618,10 @@ line_ok(uint32_t type, const uint8_t *s, size_t len, char *why)
         return tls_line_ok(s, len, why);
     case SECRETS_SSH:
         return ssh_line_ok(s, len, why);
+    case SECRETS_OPCUA:
+        return opcua_line_ok(s, len, why);
+    case SECRETS_ESP:
+        return esp_line_ok(s, len, why);
     default:
         assert(type == SECRETS_WG);
         return wg_line_ok(s, len, why);
@@ -597,6 +699,8 @@ accept_line(struct kl_add *a, const uint8_t *s, size_t len)
     }
     if (lines_has(k, s, len, h)) {
         k->lines_dup++;
+        if (a->on_line != NULL)
+            a->on_line(a->on_line_ctx, a->name, a->lineno, s, len, true);
         return 0;
     }
     if (table_reserve(&k->index->lines) != 0 ||
@@ -607,9 +711,12 @@ accept_line(struct kl_add *a, const uint8_t *s, size_t len)
     if (klen != 0) {
         hk = hash_bytes(s, klen, true);
         first = keys_find(k, s, klen, hk);
-        if (first != 0 && !same_value(k, first - 1, klen, s, len))
+        if (first != 0 && a->on_line == NULL &&
+            !same_value(k, first - 1, klen, s, len))
             conflict_warn(a, s, klen);
     }
+    if (a->on_line != NULL)
+        a->on_line(a->on_line_ctx, a->name, a->lineno, s, len, false);
     memcpy(k->data + off, s, len);
     k->data[off + len] = '\n';
     k->len += len + 1;
@@ -793,6 +900,8 @@ add_begin(struct kl_add *a, struct keylog *k, const char *name,
     a->k = k;
     a->name = name != NULL ? name : "(memory)";
     a->strict = opts != NULL && opts->strict;
+    a->on_line = opts != NULL ? opts->on_line : NULL;
+    a->on_line_ctx = opts != NULL ? opts->on_line_ctx : NULL;
     a->diag = diag;
     a->err = err;
     a->saved = *k;
@@ -870,6 +979,24 @@ read_text(struct kl_add *a, int fd)
     return rc != 0 ? rc : finish(a);
 }
 
+/* Binary record types: n bytes added must be whole records. */
+static int
+check_records(struct kl_add *a, size_t n)
+{
+    const struct keylog *k = a->k;
+
+    if (k->record == 0 || n % k->record == 0)
+        return 0;
+    return sc_err_set(
+        a->err, SC_ERR_DATA,
+        "%s: %zu bytes is not a whole number of %s records (%u bytes each: "
+        "%s)",
+        a->name, n, secrets_type_name(k->type), k->record,
+        k->type == SECRETS_ZIGBEE_NWK
+            ? "16-byte key, 2-byte PAN ID"
+            : "16-byte key, 2-byte PAN ID, 2-byte low and high addresses");
+}
+
 /* Raw types: the bytes as they are, read straight into k->data. */
 static int
 read_raw(struct kl_add *a, int fd)
@@ -885,7 +1012,7 @@ read_raw(struct kl_add *a, int fd)
     } while (got > 0);
     if (k->len == a->saved.len)
         return sc_err_set(a->err, SC_ERR_DATA, "%s: empty file", a->name);
-    return 0;
+    return check_records(a, k->len - a->saved.len);
 }
 
 int
@@ -903,7 +1030,9 @@ keylog_add_mem(struct keylog *k, const char *name, const uint8_t *p, size_t n,
                  ? finish(&a)
                  : sc_err_set(err, SC_ERR_DATA, "%s: empty file", a.name);
     } else if (!k->validated) {
-        rc = kl_reserve(&a, n);
+        rc = check_records(&a, n);
+        if (rc == 0)
+            rc = kl_reserve(&a, n);
         if (rc == 0) {
             memcpy(k->data + k->len, p, n);
             k->len += n;
@@ -960,6 +1089,8 @@ keylog_next_chunk(const struct keylog *k, size_t *pos, size_t max)
     assert(*pos <= k->len);
     assert(!k->validated || max > KEYLOG_MAX_LINE);
     rest = k->len - *pos;
+    if (k->record != 0 && max >= k->record)
+        max -= max % k->record;
     n = rest < max ? rest : max;
     if (k->validated && n < rest) {
         /* Every kept line is at most KEYLOG_MAX_LINE + 1 bytes, so a line
@@ -979,8 +1110,25 @@ keylog_init(struct keylog *k, uint32_t type)
 {
     memset(k, 0, sizeof(*k));
     k->type = type;
-    k->validated =
-        type == SECRETS_TLS || type == SECRETS_SSH || type == SECRETS_WG;
+    k->validated = keylog_type_is_text(type);
+    k->record = keylog_record_size(type);
+}
+
+uint32_t
+keylog_record_size(uint32_t type)
+{
+    if (type == SECRETS_ZIGBEE_NWK)
+        return 18;
+    if (type == SECRETS_ZIGBEE_APS)
+        return 22;
+    return 0;
+}
+
+bool
+keylog_type_is_text(uint32_t type)
+{
+    return type == SECRETS_TLS || type == SECRETS_SSH || type == SECRETS_WG ||
+           type == SECRETS_OPCUA || type == SECRETS_ESP;
 }
 
 void

@@ -17,8 +17,21 @@
  *   wg   (LOCAL_STATIC_PRIVATE_KEY|REMOTE_STATIC_PUBLIC_KEY|
  *        LOCAL_EPHEMERAL_PRIVATE_KEY|PRESHARED_KEY) = <base64 32-byte key>,
  *        spaces around '=' allowed;
- *   other types: not text-validated here; the bytes are kept as they are
- *        (keylog_add_* with a raw type appends the file verbatim).
+ *   opcua KEY ": " <hex>, KEY = [A-Za-z0-9_]+ (Wireshark's OPC UA key log:
+ *        client_iv_<chan>_<token>, server_key_..., ..._siglen_...);
+ *   esp  one RFC 4180 CSV row of exactly 10 fields (Protocol, Src IP,
+ *        Dest IP, SPI, Encryption, Encryption Key, Authentication,
+ *        Authentication Key, SN, ESN High Bits); quoted fields with ""
+ *        escapes; the header row is such a row too. A quoted field may not
+ *        span lines;
+ *   zigbee-nwk, zigbee-aps: binary, not lines: a sequence of fixed-size
+ *        records (nwk: 16-byte AES key + u16 PAN ID = 18 bytes; aps: key +
+ *        PAN ID + low and high short addresses = 22 bytes; notes §1.10).
+ *        The bytes are kept verbatim; the size of each file must be a
+ *        multiple of the record size (else an error), and chunks for DSBs
+ *        end on a record boundary;
+ *   other types (unknown numbers): not validated; the bytes are kept as
+ *        they are (keylog_add_* appends the file verbatim).
  * A bad line is reported as a warning "FILE:LINE: <what is wrong>" that
  * never echoes secret material, and skipped; with opts.strict it is an
  * error. A file with no valid line is an error, and so is content that is
@@ -40,14 +53,24 @@
 
 #define KEYLOG_MAX_LINE ((size_t)256 << 10)
 
+/* Called for every valid line of a text type, kept or duplicate, with the
+ * line without its terminator (a view, valid during the call only) and its
+ * 1-based number in `name`. When set, keylog does not warn about
+ * conflicting secrets itself: the observer (keylog_stats.h) reports them. */
+typedef void (*keylog_line_fn)(void *ctx, const char *name, uint64_t lineno,
+                               const uint8_t *line, size_t len, bool dup);
+
 struct keylog_opts {
-    bool strict; /* a bad line is an error, not a warning */
+    bool strict;            /* a bad line is an error, not a warning */
+    keylog_line_fn on_line; /* may be NULL */
+    void *on_line_ctx;
 };
 
 struct keylog {
-    uint32_t type;  /* DSB secrets type */
-    bool validated; /* type has a line grammar (tls, ssh, wg) */
-    uint8_t *data;  /* normalised text (or raw bytes), len bytes */
+    uint32_t type;   /* DSB secrets type */
+    bool validated;  /* type has a line grammar (tls, ssh, wg, opcua, esp) */
+    uint32_t record; /* binary record size (zigbee: 18, 22), else 0 */
+    uint8_t *data;   /* normalised text (or raw bytes), len bytes */
     size_t len, cap;
     /* statistics, over every file added */
     uint64_t lines_kept;
@@ -77,7 +100,15 @@ int keylog_add_mem(struct keylog *k, const char *name, const uint8_t *p,
 /* Splits the text into chunks of at most max bytes, each ending at a line
  * boundary (for raw types: at max bytes). Start with *pos = 0; each call
  * returns the length of the chunk starting at k->data + *pos and advances
- * *pos; 0 when done. max must be >= KEYLOG_MAX_LINE + 1. */
+ * *pos; 0 when done. max must be >= KEYLOG_MAX_LINE + 1. Record types
+ * (zigbee) end every chunk on a record boundary. */
 size_t keylog_next_chunk(const struct keylog *k, size_t *pos, size_t max);
+
+/* The record size of a binary secrets type (18 for zigbee-nwk, 22 for
+ * zigbee-aps), 0 for every other type. */
+uint32_t keylog_record_size(uint32_t type);
+
+/* True when the type's payload is text (tls, ssh, wg, opcua, esp). */
+bool keylog_type_is_text(uint32_t type);
 
 #endif

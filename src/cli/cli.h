@@ -66,5 +66,15 @@ int cli_run_inject(struct inject_args *a);
 int cmd_inject(int argc, char **argv);
 /* The editcap-compatible form: argv is the whole command line. */
 int cmd_editcap(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_strip(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* editcap's --extract-secrets INPUT OUTPUT (extract.c): every DSB as
+ * stored; one DSB -> OUTPUT, several -> OUTPUT's name with _00000, ...;
+ * OUTPUT '-' = all payloads concatenated on stdout. Returns the exit
+ * code. */
+int cli_extract_secrets(const char *input, const char *output);
 
 #endif

@@ -3,6 +3,11 @@
  * handling, and the message helpers every command uses (cli.h).
  *
  *   secretcap inject [OPTIONS] -k KEYLOG... -o OUTPUT INPUT
+ *   secretcap extract [-o FILE] [--type TYPE] [--split] INPUT
+ *   secretcap strip [--type TYPE] -o OUTPUT INPUT
+ *   secretcap info [--json] INPUT...
+ *   secretcap check [--json] [--type TYPE] KEYLOG...
+ *   secretcap --extract-secrets INPUT OUTPUT
  *   secretcap --inject-secrets TYPE,FILE... [--discard-all-secrets] IN OUT
  *
  * Exit codes: 0 success (warnings may have been printed), 1 data or I/O
@@ -90,6 +95,7 @@ static const char main_help[] =
     "Usage: secretcap COMMAND [OPTIONS] ...\n"
     "       secretcap --inject-secrets TYPE,FILE [--inject-secrets ...]\n"
     "                 [--discard-all-secrets] INPUT OUTPUT\n"
+    "       secretcap --extract-secrets INPUT OUTPUT\n"
     "\n"
     "Embeds decryption secrets (TLS key logs first) into packet captures as\n"
     "pcapng Decryption Secrets Blocks, so that one .pcapng opens decrypted\n"
@@ -97,9 +103,14 @@ static const char main_help[] =
     "\n"
     "Commands:\n"
     "  inject     add key logs to a capture (pcap or pcapng, plain or gzip)\n"
+    "  extract    write the secrets held in a capture (a TLS key log, ...)\n"
+    "  strip      remove the secrets blocks from a capture\n"
+    "  info       describe captures: sections, interfaces, packets, secrets\n"
+    "  check      validate key logs without any capture\n"
     "\n"
-    "The second form accepts the editcap options --inject-secrets and\n"
-    "--discard-all-secrets (other editcap options are refused).\n"
+    "The editcap forms accept the editcap options --inject-secrets,\n"
+    "--discard-all-secrets and --extract-secrets (other editcap options are\n"
+    "refused).\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help ('secretcap COMMAND --help' for one)\n"
@@ -128,6 +139,14 @@ main(int argc, char **argv)
     }
     if (strcmp(argv[1], "inject") == 0)
         return cmd_inject(argc - 1, argv + 1);
+    if (strcmp(argv[1], "extract") == 0)
+        return cmd_extract(argc - 1, argv + 1);
+    if (strcmp(argv[1], "strip") == 0)
+        return cmd_strip(argc - 1, argv + 1);
+    if (strcmp(argv[1], "info") == 0)
+        return cmd_info(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
     if (argv[1][0] == '-')
         return cmd_editcap(argc, argv);
     return cli_usage_error("unknown command '%s'", argv[1]);

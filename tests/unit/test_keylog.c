@@ -831,9 +831,9 @@ END_TEST
 
 START_TEST(raw_verbatim)
 {
-    static const uint32_t types[] = {SECRETS_OPCUA, SECRETS_ESP,
-                                     SECRETS_ZIGBEE_NWK, SECRETS_ZIGBEE_APS,
-                                     0x12345678u};
+    /* opcua, esp (text) and zigbee (records) are validated since issue 3:
+     * see test_keylog_types.c. Unknown numbers stay verbatim. */
+    static const uint32_t types[] = {0x12345678u, 0x80000001u};
     const char in[] = "\xef\xbb\xbf"
                       "a: b\r\na: b\r\n\0\x0a\x0d\x0d\x0a no newline";
     size_t i;
@@ -855,7 +855,7 @@ END_TEST
 
 START_TEST(raw_empty_rejected)
 {
-    struct env *e = env_new(SECRETS_OPCUA);
+    struct env *e = env_new(0x12345678u);
 
     ck_assert_int_eq(add_n(e, "k", "", 0), -1);
     ck_assert_int_eq(e->err.kind, SC_ERR_DATA);
@@ -869,7 +869,7 @@ END_TEST
 
 START_TEST(raw_file_and_chunks)
 {
-    struct env *e = env_new(SECRETS_ZIGBEE_NWK);
+    struct env *e = env_new(0x12345678u);
     size_t n = 200000, i, pos = 0, got, total = 0;
     uint8_t *p = malloc(n);
 

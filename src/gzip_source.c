@@ -10,6 +10,18 @@
  * nothing but zero padding follows it. Errors name the offset in the
  * *compressed* stream, which is where the damage is. It does not handle raw
  * deflate or zlib-wrapped data (windowBits 15 + 16: gzip only).
+ *
+ * Fast path (SECRETCAP_HAVE_ISAL): each member's header is still parsed by
+ * zlib (inflate with Z_BLOCK stops right after it, so header errors read
+ * the same in both builds), then the deflate data and the trailer go to
+ * ISA-L's isal_inflate (ISAL_GZIP_NO_HDR_VER: raw deflate, CRC-32 and
+ * ISIZE verified), which is 2-3 times faster than zlib's inflate. ISA-L
+ * stops exactly after the trailer, so multi-member streams and the
+ * trailing-bytes rules are handled by the same code as with zlib. Its data
+ * errors are coarser than zlib's ("invalid deflate block" rather than
+ * "invalid block type") and the offset is that of the first byte it had not
+ * yet decoded. The output is byte for byte the same (tests/unit/
+ * test_gzip_backends.c).
  */
 #include "gzip_source.h"
 
@@ -18,8 +30,13 @@
 #include <string.h>
 #include <zlib.h>
 
+#ifdef SECRETCAP_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
+
 enum gz_state {
     GZ_MEMBER,  /* inside a member: feed inflate */
+    GZ_DATA,    /* ISA-L only: header parsed, deflate data to isal_inflate */
     GZ_BETWEEN, /* a member just ended: look at what follows */
     GZ_DONE,    /* clean end: the last member ended, only zeros followed */
     GZ_FAILED,  /* a data error was reported: repeat it, never "end" */
@@ -30,6 +47,11 @@ struct gz_source {
     struct reader *in; /* the compressed bytes */
     z_stream zs;
     enum gz_state state;
+    bool fast; /* ISA-L for the deflate data (SECRETCAP_HAVE_ISAL) */
+#ifdef SECRETCAP_HAVE_ISAL
+    struct inflate_state is;
+    uint8_t last8[8]; /* the last 8 compressed bytes isal_inflate took */
+#endif
     struct sc_err failed; /* the data error, once state is GZ_FAILED */
 };
 
@@ -98,6 +120,91 @@ gz_next_member(struct gz_source *gz, struct sc_err *err)
                       gz->base.name, gz_offset(gz));
 }
 
+#ifdef SECRETCAP_HAVE_ISAL
+static const char *
+isal_msg(int rc)
+{
+    switch (rc) {
+    case ISAL_INVALID_BLOCK:
+        return "invalid deflate block";
+    case ISAL_INVALID_SYMBOL:
+        return "invalid code";
+    case ISAL_INVALID_LOOKBACK:
+        return "invalid distance too far back";
+    default:
+        return "invalid deflate data";
+    }
+}
+
+/* One isal_inflate() step over the avail bytes at p into out. Sets *used
+ * and *produced; returns 0 or -1 with err set. At the end of the member
+ * (trailer verified) the state becomes GZ_BETWEEN. */
+static int
+isal_step(struct gz_source *gz, const uint8_t *p, size_t avail, uint8_t *out,
+          size_t n, size_t *used, size_t *produced, struct sc_err *err)
+{
+    struct inflate_state *st = &gz->is;
+    uint32_t in_max = avail > UINT32_MAX ? UINT32_MAX : (uint32_t)avail;
+    uint32_t out_max = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+    int rc;
+
+    st->next_in = (uint8_t *)(uintptr_t)p; /* isal_inflate never writes it */
+    st->avail_in = in_max;
+    st->next_out = out;
+    st->avail_out = out_max;
+    rc = isal_inflate(st);
+    *used = in_max - st->avail_in;
+    *produced = out_max - st->avail_out;
+    reader_consume(gz->in, *used);
+    /* Remember the last 8 bytes taken: the trailer, when ISA-L stops on a
+     * checksum mismatch (it may have taken them over several calls). */
+    if (*used >= 8) {
+        memcpy(gz->last8, p + *used - 8, 8);
+    } else if (*used > 0) {
+        memmove(gz->last8, gz->last8 + *used, 8 - *used);
+        memcpy(gz->last8 + 8 - *used, p, *used);
+    }
+    if (rc == ISAL_INCORRECT_CHECKSUM) {
+        /* Say which half of the trailer is wrong, at the offset zlib would
+         * name. */
+        const uint8_t *t = gz->last8;
+        uint32_t crc = (uint32_t)t[0] | (uint32_t)t[1] << 8 |
+                       (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+
+        if (crc == st->crc)
+            return sc_err_set(err, SC_ERR_DATA,
+                              "%s: compressed offset %llu: corrupt gzip data "
+                              "(incorrect length check)",
+                              gz->base.name, gz_offset(gz));
+        return sc_err_set(err, SC_ERR_DATA,
+                          "%s: compressed offset %llu: corrupt gzip data "
+                          "(incorrect data check)",
+                          gz->base.name, gz_offset(gz) - 4);
+    }
+    if (rc < 0) {
+        /* Bits read ahead but not decoded are not the damage. */
+        uint64_t off = reader_offset(gz->in);
+        uint64_t ahead =
+            st->read_in_length > 0 ? (uint64_t)st->read_in_length / 8 : 0;
+
+        return sc_err_set(err, SC_ERR_DATA,
+                          "%s: compressed offset %llu: corrupt gzip data "
+                          "(%s)",
+                          gz->base.name,
+                          (unsigned long long)(off > ahead ? off - ahead : 0),
+                          isal_msg(rc));
+    }
+    if (st->block_state == ISAL_BLOCK_FINISH)
+        gz->state = GZ_BETWEEN;
+    else if (*used == 0 && *produced == 0)
+        return sc_err_set(err, SC_ERR_DATA,
+                          "%s: compressed offset %llu: corrupt gzip data "
+                          "(inflate made no progress)",
+                          gz->base.name, gz_offset(gz));
+    return 0;
+}
+#endif
+
 static ssize_t
 gz_inflate(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
 {
@@ -135,9 +242,20 @@ gz_inflate(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
                               "truncated (unexpected end of file)",
                               s->name, gz_offset(gz));
         avail = reader_buffered(gz->in);
+#ifdef SECRETCAP_HAVE_ISAL
+        if (gz->state == GZ_DATA) {
+            if (isal_step(gz, p, avail, buf, n, &used, &produced, err) < 0)
+                return -1;
+            if (produced > 0)
+                return (ssize_t)produced;
+            continue;
+        }
+#endif
         gz->zs.next_in = (Bytef *)(uintptr_t)p; /* inflate never writes it */
         gz->zs.avail_in = avail > UINT_MAX ? UINT_MAX : (uInt)avail;
-        zrc = inflate(&gz->zs, Z_NO_FLUSH);
+        /* With the fast path, zlib only parses the header: Z_BLOCK makes
+         * inflate return right after it, before the first deflate byte. */
+        zrc = inflate(&gz->zs, gz->fast ? Z_BLOCK : Z_NO_FLUSH);
         used = (size_t)((const uint8_t *)gz->zs.next_in - p);
         reader_consume(gz->in, used);
         produced = out_max - gz->zs.avail_out;
@@ -149,6 +267,14 @@ gz_inflate(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
             gz->state = GZ_BETWEEN;
             break;
         case Z_OK:
+#ifdef SECRETCAP_HAVE_ISAL
+            /* data_type bit 7: stopped at the end of the header. */
+            if (gz->fast && (gz->zs.data_type & 128) != 0) {
+                isal_inflate_reset(&gz->is);
+                gz->is.crc_flag = ISAL_GZIP_NO_HDR_VER;
+                gz->state = GZ_DATA;
+            }
+#endif
             break;
         case Z_BUF_ERROR:
             /* Cannot happen with avail_in > 0 and avail_out > 0; if it
@@ -210,6 +336,23 @@ gz_close(struct source *s)
 struct source *
 gzip_source(struct reader *compressed, const char *name, struct sc_err *err)
 {
+    return gzip_source_ex(compressed, name, true, err);
+}
+
+bool
+gzip_have_fast_inflate(void)
+{
+#ifdef SECRETCAP_HAVE_ISAL
+    return true;
+#else
+    return false;
+#endif
+}
+
+struct source *
+gzip_source_ex(struct reader *compressed, const char *name, bool fast,
+               struct sc_err *err)
+{
     struct gz_source *gz = calloc(1, sizeof(*gz));
     int zrc;
 
@@ -234,5 +377,11 @@ gzip_source(struct reader *compressed, const char *name, struct sc_err *err)
     gz->base.inflating = true;
     gz->in = compressed;
     gz->state = GZ_MEMBER;
+#ifdef SECRETCAP_HAVE_ISAL
+    gz->fast = fast;
+    isal_inflate_init(&gz->is);
+#else
+    (void)fast;
+#endif
     return &gz->base;
 }

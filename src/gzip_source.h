@@ -8,7 +8,11 @@
  * Trailing zero bytes after the last member are accepted (tape padding);
  * other trailing bytes that do not start a gzip member are an error.
  *
- * The inner reader's buffer is fed to inflate directly (no copy).
+ * The inner reader's buffer is fed to inflate directly (no copy). When the
+ * build has ISA-L (SECRETCAP_HAVE_ISAL), the deflate data is inflated by
+ * isal_inflate, else by zlib; the output is the same either way, and so are
+ * the messages for header, CRC, ISIZE, truncation and trailing-byte errors
+ * (corrupt deflate data is worded by the library that found it).
  */
 #ifndef SC_GZIP_SOURCE_H
 #define SC_GZIP_SOURCE_H
@@ -16,8 +20,19 @@
 #include "reader.h"
 #include "source.h"
 
-/* Takes ownership of `compressed` (freed on close and on failure). */
+#include <stdbool.h>
+
+/* Takes ownership of `compressed` (freed on close and on failure). Uses
+ * the fastest inflate the build has. */
 struct source *gzip_source(struct reader *compressed, const char *name,
                            struct sc_err *err);
+
+/* Same, choosing the library: fast = false forces zlib (the plain path the
+ * fast one is tested against). */
+struct source *gzip_source_ex(struct reader *compressed, const char *name,
+                              bool fast, struct sc_err *err);
+
+/* True when the build has a faster inflate than zlib (ISA-L). */
+bool gzip_have_fast_inflate(void);
 
 #endif

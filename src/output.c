@@ -8,6 +8,7 @@
  */
 #include "output.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -163,6 +164,15 @@ writer_init(struct writer *w, int fd, const char *name, size_t cap,
 }
 
 void
+writer_set_sink(struct writer *w, writer_sink_fn fn, void *ctx)
+{
+    assert(writer_offset(w) == 0);
+    w->sink = fn;
+    w->sink_ctx = ctx;
+    w->seekable = false;
+}
+
+void
 writer_free(struct writer *w)
 {
     free(w->buf);
@@ -181,6 +191,12 @@ fail_sticky(struct writer *w, struct sc_err *err)
 static int
 write_all(struct writer *w, const uint8_t *p, size_t n, struct sc_err *err)
 {
+    if (w->sink != NULL) {
+        if (w->sink(w->sink_ctx, p, n, &w->sticky) < 0)
+            return fail_sticky(w, err);
+        w->flushed += n;
+        return 0;
+    }
     while (n > 0) {
         ssize_t put;
 
@@ -279,7 +295,8 @@ writer_patch(struct writer *w, uint64_t off, const void *p, size_t n,
                           w->name);
     if (off < w->flushed) {
         /* Part (or all) of it has left the buffer: only a regular file
-         * written from its start can take it back. */
+         * written from its start can take it back (never a sink: those
+         * bytes may be compressed already). */
         size_t head = w->flushed - off < n ? (size_t)(w->flushed - off) : n;
 
         if (!w->seekable)

@@ -14,6 +14,11 @@
  * straight to write(2). Short writes and EINTR are retried; the first error
  * sticks and every later call fails with it. EPIPE gives SC_ERR_PIPE so the
  * CLI can exit quietly.
+ *
+ * A writer can instead pass its bytes to a sink function (writer_set_sink:
+ * the gzip compressor of gzip_sink.h, which writes into a second writer on
+ * the fd). Bytes handed to a sink are gone: writer_patch() can then only
+ * reach bytes still in the buffer and returns 0 for the rest.
  */
 #ifndef SC_OUTPUT_H
 #define SC_OUTPUT_H
@@ -43,19 +48,29 @@ void out_abort(struct out_file *o);
 
 #define WRITER_BUF ((size_t)1 << 20)
 
+/* Takes n bytes; 0, or -1 with err set. */
+typedef int (*writer_sink_fn)(void *ctx, const uint8_t *p, size_t n,
+                              struct sc_err *err);
+
 struct writer {
     int fd;
     const char *name;
     uint8_t *buf;
     size_t cap, used;
-    uint64_t flushed; /* bytes passed to write(2) so far */
-    bool seekable;    /* fd is a regular file written from offset 0 */
+    uint64_t flushed;    /* bytes passed to write(2) so far */
+    bool seekable;       /* fd is a regular file written from offset 0 */
+    writer_sink_fn sink; /* when set, bytes go here instead of write(2) */
+    void *sink_ctx;
     struct sc_err sticky;
 };
 
 int writer_init(struct writer *w, int fd, const char *name, size_t cap,
                 struct sc_err *err);
 void writer_free(struct writer *w);
+
+/* Sends every byte that leaves the buffer to fn(ctx, ...) instead of the
+ * fd (call before the first write). The writer is no longer seekable. */
+void writer_set_sink(struct writer *w, writer_sink_fn fn, void *ctx);
 
 /* Writes n bytes (buffered or directly for large spans). 0 or -1. */
 int writer_write(struct writer *w, const void *p, size_t n, struct sc_err *err);

@@ -151,10 +151,11 @@ raise_snaplen(struct ctx *c, struct input *in, uint64_t idb_off,
     else
         sc_warn(c->o->diag,
                 "%s: %llu record(s) longer than the snaplen %u (up to %u "
-                "bytes), kept whole; the output is a stream, so the "
-                "interface snaplen could not be raised and libpcap-based "
-                "tools may refuse the file",
-                in->name, (unsigned long long)n_over, snaplen, max_caplen);
+                "bytes), kept whole; the output is %s, so the interface "
+                "snaplen could not be raised and libpcap-based tools may "
+                "refuse the file",
+                in->name, (unsigned long long)n_over, snaplen, max_caplen,
+                c->w->sink != NULL ? "compressed" : "a stream");
     return 0;
 }
 

@@ -10,8 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "gzip_sink.h"
 #include "input.h"
 #include "keylog.h"
 #include "output.h"
@@ -40,13 +43,20 @@ static const char inject_help[] =
     "                             the first; tshark applies them to all)\n"
     "      --strict               an invalid key-log line is an error\n"
     "                             (default: warning, line skipped)\n"
-    "  -q, --quiet                no warnings\n"
+    "      --compress gzip|none   compress OUTPUT with gzip (default: gzip\n"
+    "                             when OUTPUT ends in .gz, else none)\n"
+    "      --level N              gzip level, 1 (fastest) to 9 (smallest);\n"
+    "                             default 6\n"
+    "  -q, --quiet                no warnings and no progress line\n"
     "  -h, --help                 show this help\n"
     "\n"
     "A file OUTPUT is written to a temporary file in the same directory and\n"
     "renamed over OUTPUT only when complete; on any error nothing is left\n"
     "behind and an existing OUTPUT is untouched. OUTPUT may not be INPUT or\n"
     "one of the key logs.\n"
+    "\n"
+    "When stderr is a terminal, a progress line (bytes read, percent when\n"
+    "the size is known, throughput) is shown on long runs.\n"
     "\n"
     "Exit status: 0 success, 1 data or I/O error, 2 usage error,\n"
     "128+N stopped by signal N.\n";
@@ -161,23 +171,110 @@ load_secrets(const struct inject_args *cli, struct keylog *logs, size_t *n_logs,
     return 0;
 }
 
-int
-cli_run_inject(struct inject_args *cli)
+/* How the output is written: compression and its level. */
+enum compress_mode { COMPRESS_AUTO = 0, COMPRESS_NONE, COMPRESS_GZIP };
+
+struct out_opts {
+    enum compress_mode compress; /* AUTO: gzip when the name ends in .gz */
+    int level;                   /* 0: not given */
+};
+
+/* ---- progress line ------------------------------------------------------ */
+
+/* Rate-limited progress on stderr (only when it is a terminal): the first
+ * line after PROGRESS_DELAY, then at most every PROGRESS_EVERY seconds. */
+#define PROGRESS_DELAY 0.5
+#define PROGRESS_EVERY 0.25
+
+struct progress {
+    int64_t total; /* input size, -1 if unknown (pipe, gzip) */
+    double start, last;
+    uint64_t last_bytes; /* what the last line showed */
+    bool shown;
+};
+
+static double
+now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+progress_print(struct progress *pg, uint64_t bytes, double t)
+{
+    double mib = (double)bytes / (1 << 20), dt = t - pg->start;
+    char pct[16] = "";
+
+    if (pg->total > 0)
+        snprintf(pct, sizeof(pct), " (%3.0f%%)",
+                 100.0 * (double)bytes / (double)pg->total);
+    fprintf(stderr, "\r%s: %.1f MiB read%s, %.0f MiB/s   ", cli_progname, mib,
+            pct, dt > 0 ? mib / dt : 0.0);
+    fflush(stderr);
+    pg->shown = true;
+    pg->last = t;
+    pg->last_bytes = bytes;
+}
+
+static void
+progress_cb(void *ctx, uint64_t bytes)
+{
+    struct progress *pg = ctx;
+    double t = now_seconds();
+
+    if (t - pg->start < PROGRESS_DELAY ||
+        (pg->shown && t - pg->last < PROGRESS_EVERY))
+        return;
+    progress_print(pg, bytes, t);
+}
+
+/* The final line (only if a line was shown at all), ended by a newline. */
+static void
+progress_end(struct progress *pg, uint64_t bytes, bool ok)
+{
+    if (!pg->shown)
+        return;
+    if (ok && bytes != pg->last_bytes)
+        progress_print(pg, bytes, now_seconds());
+    fputc('\n', stderr);
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int
+run_inject(struct inject_args *cli, const struct out_opts *oo)
 {
     struct keylog logs[MAX_SECRET_FILES];
     const struct keylog *ptrs[MAX_SECRET_FILES];
     struct sc_diag diag = {cli_print_warning, &cli->quiet};
     struct input in = {0};
     struct out_file out = {0};
-    struct writer w = {0};
+    struct writer w = {0}, raw = {0};
+    struct gzip_sink *gz = NULL;
+    struct progress pg = {0};
     struct inject_stats st;
     struct inject_opts opts = {0};
     struct sc_err err;
     size_t n_logs = 0;
+    bool gzip_out;
     int rc;
 
     if (cli->n_files == 0 && !cli->discard)
         return cli_usage_error("no secrets to inject (give -k KEYLOG)");
+    gzip_out = oo->compress == COMPRESS_GZIP ||
+               (oo->compress == COMPRESS_AUTO && ends_with(cli->output, ".gz"));
+    if (oo->level != 0 && !gzip_out)
+        return cli_usage_error("--level needs gzip output (--compress gzip "
+                               "or an output name ending in .gz)");
     out.fd = -1;
     rc = load_secrets(cli, logs, &n_logs, &diag);
     if (rc != 0)
@@ -195,6 +292,17 @@ cli_run_inject(struct inject_args *cli)
         rc = cli_report(&err);
         goto done;
     }
+    if (gzip_out) {
+        /* w (uncompressed) -> gzip sink -> raw (compressed) -> fd. */
+        if (writer_init(&raw, out.fd, out.name, WRITER_BUF, &err) < 0 ||
+            (gz = gzip_sink_new(&raw,
+                                oo->level != 0 ? oo->level : GZIP_LEVEL_DEFAULT,
+                                true, &err)) == NULL) {
+            rc = cli_report(&err);
+            goto done;
+        }
+        writer_set_sink(&w, gzip_sink_write, gz);
+    }
     for (size_t i = 0; i < n_logs; i++)
         ptrs[i] = &logs[i];
     opts.secrets = ptrs;
@@ -203,14 +311,27 @@ cli_run_inject(struct inject_args *cli)
     opts.all_sections = cli->all_sections;
     opts.userappl = "secretcap " SECRETCAP_VERSION;
     opts.diag = &diag;
-    if (inject_run(&in, &w, &opts, &st, &err) < 0 ||
-        out_commit(&out, &err) < 0) {
+    if (!cli->quiet && isatty(STDERR_FILENO)) {
+        pg.total = reader_source(in.rd)->size;
+        pg.start = now_seconds();
+        opts.progress = progress_cb;
+        opts.progress_ctx = &pg;
+    }
+    rc = inject_run(&in, &w, &opts, &st, &err);
+    if (rc == 0 && gz != NULL)
+        rc = gzip_sink_finish(gz, &err);
+    if (rc == 0)
+        rc = out_commit(&out, &err);
+    progress_end(&pg, st.bytes_in, rc == 0);
+    if (rc < 0) {
         rc = cli_report(&err);
         goto done;
     }
     rc = 0;
 done:
     out_abort(&out);
+    gzip_sink_free(gz);
+    writer_free(&raw);
     writer_free(&w);
     input_close(&in);
     for (size_t i = 0; i < n_logs; i++)
@@ -218,7 +339,21 @@ done:
     return rc;
 }
 
-enum { OPT_DISCARD = 256, OPT_ALL_SECTIONS, OPT_STRICT };
+int
+cli_run_inject(struct inject_args *cli)
+{
+    static const struct out_opts defaults = {COMPRESS_AUTO, 0};
+
+    return run_inject(cli, &defaults);
+}
+
+enum {
+    OPT_DISCARD = 256,
+    OPT_ALL_SECTIONS,
+    OPT_STRICT,
+    OPT_COMPRESS,
+    OPT_LEVEL,
+};
 
 int
 cmd_inject(int argc, char **argv)
@@ -230,11 +365,16 @@ cmd_inject(int argc, char **argv)
         {"discard-all-secrets", no_argument, NULL, OPT_DISCARD},
         {"all-sections", no_argument, NULL, OPT_ALL_SECTIONS},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"compress", required_argument, NULL, OPT_COMPRESS},
+        {"level", required_argument, NULL, OPT_LEVEL},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct inject_args cli = {0};
+    struct out_opts oo = {COMPRESS_AUTO, 0};
+    char *end;
+    long level;
     int c, rc;
 
     opterr = 0;
@@ -260,6 +400,25 @@ cmd_inject(int argc, char **argv)
         case OPT_STRICT:
             cli.strict = true;
             break;
+        case OPT_COMPRESS:
+            if (strcmp(optarg, "gzip") == 0)
+                oo.compress = COMPRESS_GZIP;
+            else if (strcmp(optarg, "none") == 0)
+                oo.compress = COMPRESS_NONE;
+            else
+                return cli_usage_error("--compress: '%s' is not one of: "
+                                       "gzip none",
+                                       optarg);
+            break;
+        case OPT_LEVEL:
+            level = strtol(optarg, &end, 10);
+            if (end == optarg || *end != '\0' || level < GZIP_LEVEL_MIN ||
+                level > GZIP_LEVEL_MAX)
+                return cli_usage_error("--level: '%s' is not a number from "
+                                       "%d to %d",
+                                       optarg, GZIP_LEVEL_MIN, GZIP_LEVEL_MAX);
+            oo.level = (int)level;
+            break;
         case 'q':
             cli.quiet = true;
             break;
@@ -280,5 +439,5 @@ cmd_inject(int argc, char **argv)
                                    ? "no input capture given"
                                    : "exactly one input capture expected");
     cli.input = argv[optind];
-    return cli_run_inject(&cli);
+    return run_inject(&cli, &oo);
 }

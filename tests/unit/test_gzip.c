@@ -384,9 +384,13 @@ START_TEST(test_corrupt_deflate)
     gz_member(&gz, data, len, false);
     /* First deflate byte: BFINAL=1, BTYPE=11 (reserved). */
     gz.p[10] = 0x07;
+    /* ISA-L (the fast path) words deflate errors its own way. */
     expect_err(gz.p, gz.len, tu_chunks[_i],
-               "t.gz: compressed offset 11: corrupt gzip data (invalid "
-               "block type)");
+               gzip_have_fast_inflate()
+                   ? "t.gz: compressed offset 11: corrupt gzip data (invalid "
+                     "deflate block)"
+                   : "t.gz: compressed offset 11: corrupt gzip data (invalid "
+                     "block type)");
     /* Compression method other than deflate (inflate reads CM and FLG
      * together, so it stops after byte 3). */
     gz.p[10] = 0x00;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "err.h"
+#include "keylog.h"
 
 #define EXIT_DATA 1   /* data or I/O error */
 #define EXIT_USAGE 2  /* usage error */
@@ -48,11 +49,68 @@ struct inject_args {
     size_t n_files;
     const char *output;
     const char *input;
+    char **inputs; /* batch mode: every INPUT argument */
+    size_t n_inputs;
     bool discard;
     bool all_sections;
     bool strict;
     bool quiet;
 };
+
+/* How the output is written: compression and its level. */
+enum compress_mode { COMPRESS_AUTO = 0, COMPRESS_NONE, COMPRESS_GZIP };
+
+struct out_opts {
+    enum compress_mode compress; /* AUTO: gzip when the name ends in .gz */
+    int level;                   /* 0: not given */
+};
+
+/* The key logs of an inject run, loaded and validated once. */
+struct loaded_secrets {
+    struct keylog logs[MAX_SECRET_FILES]; /* one per secrets type */
+    size_t n;
+};
+
+/* Loads a's secrets files. Returns 0 or an exit code (message printed). */
+int cli_load_secrets(const struct inject_args *a, struct loaded_secrets *s,
+                     const struct sc_diag *diag);
+void cli_free_secrets(struct loaded_secrets *s);
+
+/* The outcome of one capture. */
+struct cli_result {
+    int status; /* exit code */
+    uint64_t packets, dsbs_added, bytes_in;
+    char error[SC_ERR_MSG_MAX]; /* without "secretcap: " */
+};
+
+/* Injects s into input, writing output atomically. extra_keylog (may be
+ * NULL) is added to s first (batch workers: a per-capture key log; s is
+ * the worker's own copy). replace_input allows output == input (for
+ * --in-place; still via temp file and rename). Prints nothing but
+ * key-log warnings and, with progress, the progress line. Returns
+ * res->status. */
+int cli_inject_file(const struct inject_args *a, const struct out_opts *oo,
+                    struct loaded_secrets *s, const char *input,
+                    const char *output, const char *extra_keylog,
+                    bool replace_input, bool progress, struct cli_result *res);
+
+/* Batch mode (batch.c). */
+struct batch_args {
+    const char *outdir;     /* -O: mirror the inputs under it */
+    const char *files_from; /* --files-from FILE|- */
+    const char *keylog_for; /* --keylog-for TEMPLATE */
+    const char *report;     /* --report FILE: one JSON object per input */
+    size_t jobs;            /* -j */
+    bool recursive;         /* -r */
+    bool require_keys;      /* a capture without its key log fails */
+    bool in_place;          /* results beside (or over) their inputs */
+    bool rm;                /* --in-place: remove a converted original */
+    bool fail_fast;         /* start nothing after the first failure */
+    bool skip_existing;     /* skip inputs whose output is newer */
+};
+
+int cli_run_batch(const struct inject_args *a, const struct out_opts *oo,
+                  const struct batch_args *b, struct loaded_secrets *s);
 
 /* Adds a secrets file argument "TYPE<sep>FILE" (a plain TLS key log when
  * sep is 0). Returns 0 or an exit code (usage error). */

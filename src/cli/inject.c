@@ -5,6 +5,7 @@
  * run the pipeline into an atomically published output.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "secrets.h"
+#include "walk.h"
 
 static const char inject_help[] =
     "Usage: secretcap inject [OPTIONS] -k KEYLOG [-k KEYLOG]... -o OUTPUT "
@@ -49,6 +51,33 @@ static const char inject_help[] =
     "                             default 6\n"
     "  -q, --quiet                no warnings and no progress line\n"
     "  -h, --help                 show this help\n"
+    "\n"
+    "Many captures (batch mode):\n"
+    "  secretcap inject [-k KEYLOG]... -O OUTDIR [-r] INPUT...\n"
+    "  secretcap inject [-k KEYLOG]... --in-place [--rm] INPUT...\n"
+    "  -O, --output-dir DIR       write <stem>.pcapng (.pcapng.gz with\n"
+    "                             --compress gzip) for each capture under\n"
+    "                             DIR, mirroring the folders given\n"
+    "  -r, --recursive            walk folders recursively\n"
+    "      --files-from FILE      read input paths from FILE ('-' = stdin),\n"
+    "                             newline- or NUL-separated (find -print0)\n"
+    "      --keylog-for TEMPLATE  per-capture key log, e.g.\n"
+    "                             '{dir}/{stem}.keys' ({dir} {name} {stem});\n"
+    "                             added to the -k key logs\n"
+    "      --require-keys         a capture without its key log fails\n"
+    "                             (default: skipped, unless -k is given)\n"
+    "      --in-place             a pcapng is replaced by its result\n"
+    "                             (atomically); a pcap gets <stem>.pcapng\n"
+    "                             beside it\n"
+    "      --rm                   with --in-place: remove a converted pcap\n"
+    "                             once its result is complete and synced\n"
+    "  -j, --jobs N               N captures at a time (default: CPUs)\n"
+    "      --report FILE          one JSON object per input (see README)\n"
+    "      --fail-fast            start nothing after the first failure\n"
+    "      --skip-existing        skip inputs whose output is newer\n"
+    "Captures are recognised by content, other files are skipped and\n"
+    "counted; a failure does not stop the other captures; the exit status\n"
+    "is 1 if any failed. A summary line goes to stderr.\n"
     "\n"
     "A file OUTPUT is written to a temporary file in the same directory and\n"
     "renamed over OUTPUT only when complete; on any error nothing is left\n"
@@ -102,49 +131,68 @@ cli_add_secret_arg(struct inject_args *cli, const char *arg, char sep)
     return 0;
 }
 
-/* Refuses an output that is the input or a key log. */
+/* Refuses an output that is the input (unless replace_input) or a key
+ * log. Returns 0 or -1 with err set. */
 static int
-check_output_target(const struct inject_args *cli, const struct input *in)
+check_output_target(const struct inject_args *cli, const struct input *in,
+                    const char *output, bool replace_input, struct sc_err *err)
 {
     struct stat st;
 
-    if (strcmp(cli->output, "-") == 0)
+    if (strcmp(output, "-") == 0)
         return 0;
-    if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        cli_same_file(cli->output, &st))
-        return cli_usage_error("%s: output is the same file as the input %s; "
-                               "refusing to overwrite it",
-                               cli->output, in->name);
+    if (!replace_input && fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        cli_same_file(output, &st))
+        return sc_err_set(err, SC_ERR_USAGE,
+                          "%s: output is the same file as the input %s; "
+                          "refusing to overwrite it",
+                          output, in->name);
     for (size_t i = 0; i < cli->n_files; i++) {
         const char *k = cli->files[i].path;
 
         if (strcmp(k, "-") != 0 && stat(k, &st) == 0 &&
-            cli_same_file(cli->output, &st))
-            return cli_usage_error("%s: output is the same file as the key log "
-                                   "%s; refusing to overwrite it",
-                                   cli->output, k);
+            cli_same_file(output, &st))
+            return sc_err_set(err, SC_ERR_USAGE,
+                              "%s: output is the same file as the key log "
+                              "%s; refusing to overwrite it",
+                              output, k);
     }
-    if (stat(cli->output, &st) == 0 && S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "%s: %s: is a directory\n", cli_progname, cli->output);
-        return EXIT_DATA;
-    }
+    if (stat(output, &st) == 0 && S_ISDIR(st.st_mode))
+        return sc_err_set(err, SC_ERR_IO, "%s: is a directory", output);
     return 0;
 }
 
-/* Loads the secrets files, one struct keylog per type in order of first
- * appearance. Returns 0 or an exit code. */
+/* Adds one secrets file to the key log of its type in s. */
 static int
-load_secrets(const struct inject_args *cli, struct keylog *logs, size_t *n_logs,
-             const struct sc_diag *diag)
+add_secrets_file(struct loaded_secrets *s, const struct secret_arg *a,
+                 const struct keylog_opts *kopts, const struct sc_diag *diag,
+                 struct sc_err *err)
+{
+    size_t j;
+
+    for (j = 0; j < s->n; j++)
+        if (s->logs[j].type == a->type)
+            break;
+    if (j == s->n) {
+        keylog_init(&s->logs[j], a->type);
+        s->n++;
+    }
+    return keylog_add_file(&s->logs[j], a->path, kopts, diag, err);
+}
+
+/* Loads the secrets files, one struct keylog per type in order of first
+ * appearance. */
+int
+cli_load_secrets(const struct inject_args *cli, struct loaded_secrets *s,
+                 const struct sc_diag *diag)
 {
     struct keylog_opts kopts = {.strict = cli->strict};
     struct sc_err err;
     size_t stdin_uses = 0;
 
-    *n_logs = 0;
+    s->n = 0;
     for (size_t i = 0; i < cli->n_files; i++) {
         const struct secret_arg *a = &cli->files[i];
-        size_t j;
 
         if (strcmp(a->path, "-") == 0 && ++stdin_uses > 1)
             return cli_usage_error("stdin can be read only once (several key "
@@ -154,30 +202,23 @@ load_secrets(const struct inject_args *cli, struct keylog *logs, size_t *n_logs,
                     "%s: secrets type 0x%08x is not one secretcap knows; "
                     "embedding it unvalidated",
                     a->path, a->type);
-        for (j = 0; j < *n_logs; j++)
-            if (logs[j].type == a->type)
-                break;
-        if (j == *n_logs) {
-            keylog_init(&logs[j], a->type);
-            (*n_logs)++;
-        }
         sc_err_clear(&err);
-        if (keylog_add_file(&logs[j], a->path, &kopts, diag, &err) < 0)
+        if (add_secrets_file(s, a, &kopts, diag, &err) < 0)
             return cli_report(&err);
     }
-    if (stdin_uses > 0 && strcmp(cli->input, "-") == 0)
+    if (stdin_uses > 0 && cli->input != NULL && strcmp(cli->input, "-") == 0)
         return cli_usage_error("stdin can be read only once (the capture and a "
                                "key log are both '-')");
     return 0;
 }
 
-/* How the output is written: compression and its level. */
-enum compress_mode { COMPRESS_AUTO = 0, COMPRESS_NONE, COMPRESS_GZIP };
-
-struct out_opts {
-    enum compress_mode compress; /* AUTO: gzip when the name ends in .gz */
-    int level;                   /* 0: not given */
-};
+void
+cli_free_secrets(struct loaded_secrets *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        keylog_free(&s->logs[i]);
+    s->n = 0;
+}
 
 /* ---- progress line ------------------------------------------------------ */
 
@@ -250,92 +291,199 @@ ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int
-run_inject(struct inject_args *cli, const struct out_opts *oo)
+static bool
+gzip_output(const struct out_opts *oo, const char *output)
 {
-    struct keylog logs[MAX_SECRET_FILES];
+    return oo->compress == COMPRESS_GZIP ||
+           (oo->compress == COMPRESS_AUTO && ends_with(output, ".gz"));
+}
+
+/* The work of cli_inject_file; returns 0 or -1 with err set. */
+static int
+inject_file(const struct inject_args *cli, const struct out_opts *oo,
+            struct loaded_secrets *s, const char *input, const char *output,
+            const char *extra_keylog, bool replace_input, bool progress,
+            struct cli_result *res, struct sc_err *err)
+{
     const struct keylog *ptrs[MAX_SECRET_FILES];
-    struct sc_diag diag = {cli_print_warning, &cli->quiet};
+    struct sc_diag diag = {cli_print_warning, (void *)&cli->quiet};
     struct input in = {0};
     struct out_file out = {0};
     struct writer w = {0}, raw = {0};
     struct gzip_sink *gz = NULL;
     struct progress pg = {0};
-    struct inject_stats st;
+    struct inject_stats st = {0};
     struct inject_opts opts = {0};
-    struct sc_err err;
-    size_t n_logs = 0;
-    bool gzip_out;
-    int rc;
+    int rc = -1;
 
-    if (cli->n_files == 0 && !cli->discard)
-        return cli_usage_error("no secrets to inject (give -k KEYLOG)");
-    gzip_out = oo->compress == COMPRESS_GZIP ||
-               (oo->compress == COMPRESS_AUTO && ends_with(cli->output, ".gz"));
-    if (oo->level != 0 && !gzip_out)
-        return cli_usage_error("--level needs gzip output (--compress gzip "
-                               "or an output name ending in .gz)");
     out.fd = -1;
-    rc = load_secrets(cli, logs, &n_logs, &diag);
-    if (rc != 0)
-        goto done;
-    sc_err_clear(&err);
-    if (input_open(&in, cli->input, &err) < 0) {
-        rc = cli_report(&err);
-        goto done;
+    if (extra_keylog != NULL) {
+        struct secret_arg a = {SECRETS_TLS, true, extra_keylog};
+        struct keylog_opts kopts = {.strict = cli->strict};
+
+        if (add_secrets_file(s, &a, &kopts, &diag, err) < 0)
+            return -1;
     }
-    rc = check_output_target(cli, &in);
-    if (rc != 0)
+    if (input_open(&in, input, err) < 0 ||
+        check_output_target(cli, &in, output, replace_input, err) < 0 ||
+        out_open(&out, output, err) < 0 ||
+        writer_init(&w, out.fd, out.name, WRITER_BUF, err) < 0)
         goto done;
-    if (out_open(&out, cli->output, &err) < 0 ||
-        writer_init(&w, out.fd, out.name, WRITER_BUF, &err) < 0) {
-        rc = cli_report(&err);
-        goto done;
-    }
-    if (gzip_out) {
+    if (gzip_output(oo, output)) {
         /* w (uncompressed) -> gzip sink -> raw (compressed) -> fd. */
-        if (writer_init(&raw, out.fd, out.name, WRITER_BUF, &err) < 0 ||
+        if (writer_init(&raw, out.fd, out.name, WRITER_BUF, err) < 0 ||
             (gz = gzip_sink_new(&raw,
                                 oo->level != 0 ? oo->level : GZIP_LEVEL_DEFAULT,
-                                true, &err)) == NULL) {
-            rc = cli_report(&err);
+                                true, err)) == NULL)
             goto done;
-        }
         writer_set_sink(&w, gzip_sink_write, gz);
     }
-    for (size_t i = 0; i < n_logs; i++)
-        ptrs[i] = &logs[i];
+    for (size_t i = 0; i < s->n; i++)
+        ptrs[i] = &s->logs[i];
     opts.secrets = ptrs;
-    opts.n_secrets = n_logs;
+    opts.n_secrets = s->n;
     opts.discard_existing = cli->discard;
     opts.all_sections = cli->all_sections;
     opts.userappl = "secretcap " SECRETCAP_VERSION;
     opts.diag = &diag;
-    if (!cli->quiet && isatty(STDERR_FILENO)) {
+    if (progress && !cli->quiet && isatty(STDERR_FILENO)) {
         pg.total = reader_source(in.rd)->size;
         pg.start = now_seconds();
         opts.progress = progress_cb;
         opts.progress_ctx = &pg;
     }
-    rc = inject_run(&in, &w, &opts, &st, &err);
+    rc = inject_run(&in, &w, &opts, &st, err);
     if (rc == 0 && gz != NULL)
-        rc = gzip_sink_finish(gz, &err);
+        rc = gzip_sink_finish(gz, err);
     if (rc == 0)
-        rc = out_commit(&out, &err);
+        rc = out_commit(&out, err);
     progress_end(&pg, st.bytes_in, rc == 0);
-    if (rc < 0) {
-        rc = cli_report(&err);
-        goto done;
-    }
-    rc = 0;
+    res->packets = st.packets;
+    res->dsbs_added = st.dsbs_added;
+    res->bytes_in = st.bytes_in;
 done:
     out_abort(&out);
     gzip_sink_free(gz);
     writer_free(&raw);
     writer_free(&w);
     input_close(&in);
-    for (size_t i = 0; i < n_logs; i++)
-        keylog_free(&logs[i]);
+    return rc;
+}
+
+int
+cli_inject_file(const struct inject_args *cli, const struct out_opts *oo,
+                struct loaded_secrets *s, const char *input, const char *output,
+                const char *extra_keylog, bool replace_input, bool progress,
+                struct cli_result *res)
+{
+    struct sc_err err = {0};
+
+    memset(res, 0, sizeof(*res));
+    if (inject_file(cli, oo, s, input, output, extra_keylog, replace_input,
+                    progress, res, &err) == 0)
+        return res->status = 0;
+    snprintf(res->error, sizeof(res->error), "%s", err.msg);
+    switch (err.kind) {
+    case SC_ERR_PIPE:
+        res->error[0] = '\0'; /* the reader went away: nothing to say */
+        return res->status = EXIT_PIPE;
+    case SC_ERR_INTR:
+        res->error[0] = '\0';
+        return res->status = 128 + (sc_interrupted ? sc_interrupted : SIGINT);
+    case SC_ERR_USAGE:
+        return res->status = EXIT_USAGE;
+    default:
+        return res->status = EXIT_DATA;
+    }
+}
+
+/* Checks what every run needs: something to inject, a level only with
+ * gzip output. Returns 0 or an exit code. */
+static int
+check_inject_args(const struct inject_args *cli, const struct out_opts *oo,
+                  bool batch, const struct batch_args *b)
+{
+    if (cli->n_files == 0 && !cli->discard && !(batch && b->keylog_for != NULL))
+        return cli_usage_error("no secrets to inject (give -k KEYLOG)");
+    if (oo->level != 0 && oo->compress != COMPRESS_GZIP &&
+        (batch || !gzip_output(oo, cli->output)))
+        return cli_usage_error("--level needs gzip output (--compress gzip "
+                               "or an output name ending in .gz)");
+    return 0;
+}
+
+static int
+run_inject(struct inject_args *cli, const struct out_opts *oo)
+{
+    struct loaded_secrets s;
+    struct sc_diag diag = {cli_print_warning, &cli->quiet};
+    struct cli_result res;
+    int rc;
+
+    rc = check_inject_args(cli, oo, false, NULL);
+    if (rc != 0)
+        return rc;
+    rc = cli_load_secrets(cli, &s, &diag);
+    if (rc == 0) {
+        rc = cli_inject_file(cli, oo, &s, cli->input, cli->output, NULL, false,
+                             true, &res);
+        if (rc == EXIT_USAGE)
+            cli_usage_error("%s", res.error);
+        else if (res.error[0] != '\0')
+            fprintf(stderr, "%s: %s\n", cli_progname, res.error);
+    }
+    cli_free_secrets(&s);
+    return rc;
+}
+
+/* Batch mode: checks the combination of options, loads the global key
+ * logs once, hands over to batch.c. */
+static int
+run_batch(struct inject_args *cli, const struct out_opts *oo,
+          const struct batch_args *b, char **inputs, size_t n)
+{
+    struct loaded_secrets s;
+    struct sc_diag diag = {cli_print_warning, &cli->quiet};
+    int rc;
+
+    if (cli->output != NULL)
+        return cli_usage_error("-o names one output; with several inputs, "
+                               "-O DIR or --in-place");
+    if (b->outdir == NULL && !b->in_place)
+        return cli_usage_error("several inputs need -O DIR or --in-place");
+    if (b->outdir != NULL && b->in_place)
+        return cli_usage_error("-O and --in-place do not go together");
+    if (b->rm && !b->in_place)
+        return cli_usage_error("--rm goes with --in-place");
+    if (n == 0 && b->files_from == NULL)
+        return cli_usage_error("no input capture given");
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(inputs[i], "-") == 0)
+            return cli_usage_error("stdin ('-') cannot be a batch input; "
+                                   "use --files-from - to read paths");
+    for (size_t i = 0; i < cli->n_files && b->files_from != NULL; i++)
+        if (strcmp(b->files_from, "-") == 0 &&
+            strcmp(cli->files[i].path, "-") == 0)
+            return cli_usage_error("stdin can be read only once (--files-from "
+                                   "and a key log are both '-')");
+    if (b->keylog_for != NULL) {
+        char probe[64];
+        struct sc_err err = {0};
+
+        if (walk_template(b->keylog_for, "x.pcap", probe, sizeof(probe), &err) <
+                0 &&
+            err.kind == SC_ERR_USAGE)
+            return cli_usage_error("%s", err.msg);
+    }
+    rc = check_inject_args(cli, oo, true, b);
+    if (rc != 0)
+        return rc;
+    cli->inputs = inputs;
+    cli->n_inputs = n;
+    rc = cli_load_secrets(cli, &s, &diag);
+    if (rc == 0)
+        rc = cli_run_batch(cli, oo, b, &s);
+    cli_free_secrets(&s);
     return rc;
 }
 
@@ -353,7 +501,28 @@ enum {
     OPT_STRICT,
     OPT_COMPRESS,
     OPT_LEVEL,
+    OPT_FILES_FROM,
+    OPT_KEYLOG_FOR,
+    OPT_REQUIRE_KEYS,
+    OPT_IN_PLACE,
+    OPT_RM,
+    OPT_REPORT,
+    OPT_FAIL_FAST,
+    OPT_SKIP_EXISTING,
 };
+
+/* Parses -j N: 1..1024. */
+static int
+parse_jobs(const char *arg, size_t *jobs)
+{
+    char *end;
+    long n = strtol(arg, &end, 10);
+
+    if (end == arg || *end != '\0' || n < 1 || n > 1024)
+        return cli_usage_error("-j: '%s' is not a number from 1 to 1024", arg);
+    *jobs = (size_t)n;
+    return 0;
+}
 
 int
 cmd_inject(int argc, char **argv)
@@ -367,18 +536,33 @@ cmd_inject(int argc, char **argv)
         {"strict", no_argument, NULL, OPT_STRICT},
         {"compress", required_argument, NULL, OPT_COMPRESS},
         {"level", required_argument, NULL, OPT_LEVEL},
+        {"output-dir", required_argument, NULL, 'O'},
+        {"recursive", no_argument, NULL, 'r'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"files-from", required_argument, NULL, OPT_FILES_FROM},
+        {"keylog-for", required_argument, NULL, OPT_KEYLOG_FOR},
+        {"require-keys", no_argument, NULL, OPT_REQUIRE_KEYS},
+        {"in-place", no_argument, NULL, OPT_IN_PLACE},
+        {"rm", no_argument, NULL, OPT_RM},
+        {"report", required_argument, NULL, OPT_REPORT},
+        {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
+        {"skip-existing", no_argument, NULL, OPT_SKIP_EXISTING},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct inject_args cli = {0};
     struct out_opts oo = {COMPRESS_AUTO, 0};
+    struct batch_args b = {0};
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     char *end;
     long level;
     int c, rc;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":k:s:o:qh", longopts, NULL)) != -1) {
+    b.jobs = ncpu > 0 ? (size_t)ncpu : 1;
+    while ((c = getopt_long(argc, argv, ":k:s:o:O:rj:qh", longopts, NULL)) !=
+           -1) {
         switch (c) {
         case 'k':
             if ((rc = cli_add_secret_arg(&cli, optarg, 0)) != 0)
@@ -419,6 +603,40 @@ cmd_inject(int argc, char **argv)
                                        optarg, GZIP_LEVEL_MIN, GZIP_LEVEL_MAX);
             oo.level = (int)level;
             break;
+        case 'O':
+            b.outdir = optarg;
+            break;
+        case 'r':
+            b.recursive = true;
+            break;
+        case 'j':
+            if ((rc = parse_jobs(optarg, &b.jobs)) != 0)
+                return rc;
+            break;
+        case OPT_FILES_FROM:
+            b.files_from = optarg;
+            break;
+        case OPT_KEYLOG_FOR:
+            b.keylog_for = optarg;
+            break;
+        case OPT_REQUIRE_KEYS:
+            b.require_keys = true;
+            break;
+        case OPT_IN_PLACE:
+            b.in_place = true;
+            break;
+        case OPT_RM:
+            b.rm = true;
+            break;
+        case OPT_REPORT:
+            b.report = optarg;
+            break;
+        case OPT_FAIL_FAST:
+            b.fail_fast = true;
+            break;
+        case OPT_SKIP_EXISTING:
+            b.skip_existing = true;
+            break;
         case 'q':
             cli.quiet = true;
             break;
@@ -432,12 +650,18 @@ cmd_inject(int argc, char **argv)
             return cli_usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (b.outdir != NULL || b.in_place || b.files_from != NULL ||
+        argc - optind > 1)
+        return run_batch(&cli, &oo, &b, argv + optind, (size_t)(argc - optind));
+    if (b.keylog_for != NULL || b.recursive || b.report != NULL || b.rm ||
+        b.require_keys || b.fail_fast || b.skip_existing)
+        return cli_usage_error("--keylog-for, -r, --report, --rm, "
+                               "--require-keys, --fail-fast and "
+                               "--skip-existing need -O DIR or --in-place");
     if (cli.output == NULL)
         return cli_usage_error("no output given (-o FILE, or -o - for stdout)");
     if (argc - optind != 1)
-        return cli_usage_error(argc - optind == 0
-                                   ? "no input capture given"
-                                   : "exactly one input capture expected");
+        return cli_usage_error("no input capture given");
     cli.input = argv[optind];
     return run_inject(&cli, &oo);
 }

@@ -195,13 +195,26 @@ input_open(struct input *in, const char *path, struct sc_err *err)
                               "terminal");
         fd = STDIN_FILENO;
     } else {
+        /* A named FIFO with no writer would block open(2) forever: open it
+         * without waiting, then read normally. With nobody writing, the
+         * first read sees the end ("empty file") at once. */
+        int nb = stat(path, &st) == 0 && S_ISFIFO(st.st_mode) ? O_NONBLOCK : 0;
+
         /* Read-only, always (reliability notes 3.2 rule 1). */
         do
-            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | nb);
         while (fd < 0 && errno == EINTR && !sc_interrupted);
         if (fd < 0)
             return sc_err_set(err, SC_ERR_IO, "%s: cannot open: %s", name,
                               strerror(errno));
+        if (nb != 0 &&
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+            int e = errno;
+
+            close(fd);
+            return sc_err_set(err, SC_ERR_IO, "%s: cannot open: %s", name,
+                              strerror(e));
+        }
     }
     if (fstat(fd, &st) < 0) {
         int e = errno;

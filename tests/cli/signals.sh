@@ -12,11 +12,13 @@ cp "$T/d/out.pcapng" "$T/old"
 
 for sig in TERM INT HUP; do
     mkfifo "$T/fifo"
+    # Hold the FIFO open for writing first (read-write: does not block),
+    # so that secretcap finds a writer and the start of a capture.
+    exec 3<>"$T/fifo"
+    cat "$IN" >&3
     "$SECRETCAP" inject -k "$K" -o "$T/d/out.pcapng" "$T/fifo" \
         2>"$T/stderr" &
     pid=$!
-    exec 3>"$T/fifo"
-    cat "$IN" >&3
     # Wait until the output is open (its temp file exists): secretcap is
     # then blocked reading the rest of the capture.
     for _ in $(seq 100); do

@@ -433,26 +433,39 @@ START_TEST(test_open_fifo)
     char path[300];
     struct input in;
     struct sc_err err = {0};
-    pid_t pid;
+    int wfd;
 
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(path, sizeof(path), "%s/fifo", dir);
     ck_assert_int_eq(mkfifo(path, 0600), 0);
-    pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        int fd = open(path, O_WRONLY);
-
-        if (fd < 0 || write(fd, "not a capture", 13) != 13)
-            _exit(1);
-        sleep(30);
-        _exit(0);
-    }
+    /* The writer: opened read-write so that it does not wait for a
+     * reader, and kept open (the stream never ends). */
+    wfd = open(path, O_RDWR);
+    ck_assert_int_ge(wfd, 0);
+    ck_assert_int_eq(write(wfd, "not a capture", 13), 13);
     ck_assert_int_eq(input_open(&in, path, &err), -1);
     ck_assert_int_eq(err.kind, SC_ERR_DATA);
     ck_assert(strstr(err.msg, ": not a capture file (no pcap") != NULL);
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    close(wfd);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
+/* A FIFO nobody writes to: open(2) must not wait for a writer. */
+START_TEST(test_open_fifo_no_writer)
+{
+    char dir[] = "/tmp/sc_test_input_XXXXXX";
+    char path[300];
+    struct input in;
+    struct sc_err err = {0};
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/fifo", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    ck_assert_int_eq(input_open(&in, path, &err), -1);
+    ck_assert_int_eq(err.kind, SC_ERR_DATA);
+    ck_assert(strstr(err.msg, "/fifo: empty file") != NULL);
     unlink(path);
     rmdir(dir);
 }

@@ -690,6 +690,7 @@ input_suite(void)
     ADD(test_open_missing);
     ADD(test_open_dev_zero);
     ADD(test_open_fifo);
+    ADD(test_open_fifo_no_writer);
     ADD(test_open_file);
     ADD(test_open_file_gzip);
     ADD(test_open_file_failures_close);

@@ -53,6 +53,8 @@ newline(struct json *j)
     static const char spaces[] = "                                ";
     int i;
 
+    if (j->compact)
+        return;
     put(j, "\n", 1);
     for (i = 0; i < j->depth; i++)
         put(j, spaces, 2);
@@ -241,7 +243,7 @@ json_key(struct json *j, const char *k)
     assert(j->depth > 0 && !j->after_key);
     before(j);
     string(j, (const uint8_t *)k, strlen(k));
-    put(j, ": ", 2);
+    put(j, ": ", j->compact ? 1 : 2);
     j->after_key = true;
 }
 

@@ -31,6 +31,7 @@ struct json {
     int depth;
     bool first[JSON_MAX_DEPTH]; /* no element yet at this depth */
     bool after_key;             /* a key was written; its value is next */
+    bool compact;               /* one line, no indentation (JSON Lines) */
 };
 
 void json_init(struct json *j);

@@ -29,6 +29,7 @@
 
 #include "cli.h"
 #include "input.h"
+#include "json.h"
 #include "walk.h"
 
 enum job_state { JOB_TODO, JOB_SKIPPED, JOB_RUNNING, JOB_DONE, JOB_FAILED };
@@ -391,71 +392,60 @@ now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A string member, or null. */
 static void
-json_str(FILE *f, const char *s)
+json_str_member(struct json *j, const char *key, const char *value)
 {
-    fputc('"', f);
-    for (; s != NULL && *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
+    json_key(j, key);
+    if (value != NULL)
+        json_str(j, value);
+    else
+        json_null(j);
 }
 
+/* One JSON object per input, in input order (docs: README "A folder of
+ * captures"). */
 static int
 write_report(const struct batch *bt, const char *path)
 {
+    static const char *const names[] = {"cancelled", "skipped", "cancelled",
+                                        "done", "failed"};
     FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-    static const char *const names[] = {"todo", "skipped", "running", "done",
-                                        "failed"};
+    bool ok = f != NULL;
 
-    if (f == NULL) {
+    for (size_t i = 0; ok && i < bt->n_jobs; i++) {
+        const struct job *jb = &bt->jobs[i];
+        bool ran = jb->state == JOB_DONE || jb->state == JOB_FAILED;
+        struct json j;
+
+        json_init(&j);
+        j.compact = true;
+        json_obj_begin(&j);
+        json_str_member(&j, "path", jb->input);
+        json_str_member(&j, "output", ran ? jb->output : NULL);
+        json_str_member(&j, "status", names[jb->state]);
+        json_str_member(&j, "error",
+                        jb->state == JOB_FAILED    ? jb->res.error
+                        : jb->state == JOB_SKIPPED ? jb->why
+                                                   : NULL);
+        json_str_member(&j, "keylog", jb->keylog);
+        json_key(&j, "packets");
+        json_u64(&j, jb->res.packets);
+        json_key(&j, "secrets_blocks");
+        json_u64(&j, jb->res.dsbs_added);
+        json_key(&j, "bytes_in");
+        json_u64(&j, jb->res.bytes_in);
+        json_obj_end(&j);
+        json_end(&j);
+        ok = !json_failed(&j) && fputs(j.buf, f) >= 0;
+        json_free(&j);
+    }
+    if (f != NULL && f != stdout && fclose(f) != 0)
+        ok = false;
+    if (!ok)
         fprintf(stderr, "%s: %s: cannot write report: %s\n", cli_progname, path,
                 strerror(errno));
-        return -1;
-    }
-    for (size_t i = 0; i < bt->n_jobs; i++) {
-        const struct job *j = &bt->jobs[i];
-
-        fprintf(f, "{\"path\":");
-        json_str(f, j->input);
-        fprintf(f, ",\"output\":");
-        if (j->output && j->state != JOB_SKIPPED && j->state != JOB_TODO)
-            json_str(f, j->output);
-        else
-            fputs("null", f);
-        fprintf(f, ",\"status\":\"%s\",\"error\":",
-                j->state == JOB_TODO ? "cancelled" : names[j->state]);
-        if (j->state == JOB_FAILED)
-            json_str(f, j->res.error);
-        else if (j->state == JOB_SKIPPED)
-            json_str(f, j->why);
-        else
-            fputs("null", f);
-        fprintf(f, ",\"keylog\":");
-        if (j->keylog)
-            json_str(f, j->keylog);
-        else
-            fputs("null", f);
-        fprintf(f,
-                ",\"packets\":%llu,\"secrets_blocks\":%llu,"
-                "\"bytes_in\":%llu}\n",
-                (unsigned long long)j->res.packets,
-                (unsigned long long)j->res.dsbs_added,
-                (unsigned long long)j->res.bytes_in);
-    }
-    if (f != stdout && fclose(f) != 0) {
-        fprintf(stderr, "%s: %s: cannot write report: %s\n", cli_progname, path,
-                strerror(errno));
-        return -1;
-    }
-    return 0;
+    return ok ? 0 : -1;
 }
 
 /* Starts job i in a new worker. Returns 0, or -1 if fork/pipe failed. */

@@ -390,11 +390,8 @@ cmd_check(int argc, char **argv)
         case 'h':
             fputs(check_help, stdout);
             return 0;
-        case ':':
-            return cli_usage_error("option '%s' needs an argument",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+            return cli_option_error(c, argv);
         }
     }
     nf = (size_t)(argc - optind);

@@ -24,6 +24,11 @@ extern const char *cli_progname;
 /* Prints "secretcap: MSG" and the --help hint; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* For getopt_long's ':' (missing argument) and '?' (unknown option)
+ * results, with optstring starting with ':': prints the usage error and
+ * returns EXIT_USAGE. */
+int cli_option_error(int c, char *const *argv);
+
 /* Prints err (nothing for a closed pipe) and returns its exit code. */
 int cli_report(const struct sc_err *err);
 

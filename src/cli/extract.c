@@ -384,11 +384,8 @@ cmd_extract(int argc, char **argv)
         case 'h':
             fputs(extract_help, stdout);
             return 0;
-        case ':':
-            return cli_usage_error("option '%s' needs an argument",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+            return cli_option_error(c, argv);
         }
     }
     if (argc - optind != 1)

@@ -176,7 +176,7 @@ cmd_info(int argc, char **argv)
             fputs(info_help, stdout);
             return 0;
         default:
-            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+            return cli_option_error(c, argv);
         }
     }
     if (argc - optind < 1)

@@ -13,6 +13,7 @@
  * Exit codes: 0 success (warnings may have been printed), 1 data or I/O
  * error, 2 usage error, 128+N stopped by signal N (141: output pipe closed).
  */
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,6 +58,15 @@ cli_report(const struct sc_err *err)
         fprintf(stderr, "%s: %s\n", cli_progname, err->msg);
         return EXIT_DATA;
     }
+}
+
+int
+cli_option_error(int c, char *const *argv)
+{
+    if (c == ':')
+        return cli_usage_error("option '%s' needs an argument",
+                               argv[optind - 1]);
+    return cli_usage_error("unknown option '%s'", argv[optind - 1]);
 }
 
 bool

@@ -83,11 +83,8 @@ cmd_strip(int argc, char **argv)
         case 'h':
             fputs(strip_help, stdout);
             return 0;
-        case ':':
-            return cli_usage_error("option '%s' needs an argument",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+            return cli_option_error(c, argv);
         }
     }
     if (output == NULL)

@@ -223,17 +223,6 @@ count_block(struct capinfo *ci, uint32_t type)
 
 /* ---- DSB payloads ------------------------------------------------------ */
 
-static char *
-dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Text types: the grammar of keylog.c, warnings dropped (counted). */
 static int
 analyse_text(struct capinfo_dsb *d, const uint8_t *p, struct sc_err *err)
@@ -261,7 +250,7 @@ analyse_text(struct capinfo_dsb *d, const uint8_t *p, struct sc_err *err)
             goto out;
         }
         d->problem =
-            dup_str(strlen(kerr.msg) > plen ? kerr.msg + plen : kerr.msg);
+            strdup(strlen(kerr.msg) > plen ? kerr.msg + plen : kerr.msg);
         /* The statistics of a rejected payload are not meaningful. */
         goto out;
     }
@@ -280,7 +269,7 @@ analyse_text(struct capinfo_dsb *d, const uint8_t *p, struct sc_err *err)
             goto out;
         }
         for (i = 0; i < st.n_labels; i++) {
-            d->labels[i].name = dup_str(st.labels[i].name);
+            d->labels[i].name = strdup(st.labels[i].name);
             d->labels[i].count = st.labels[i].count;
             if (d->labels[i].name == NULL) {
                 d->n_labels = i;
@@ -327,7 +316,7 @@ analyse_dsb(struct capinfo *ci, const struct pcapng_block *b,
             snprintf(msg, sizeof(msg),
                      "%u bytes is not a whole number of %u-byte records",
                      f.secrets_len, rec);
-            d->problem = dup_str(msg);
+            d->problem = strdup(msg);
         }
     }
     return 0;

@@ -18,17 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *
-dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}
-
 int
 out_open(struct out_file *o, const char *path, struct sc_err *err)
 {
@@ -49,9 +38,9 @@ out_open(struct out_file *o, const char *path, struct sc_err *err)
         o->name = "stdout";
         return 0;
     }
-    o->path = dup_str(path);
-    dcopy = dup_str(path);
-    bcopy = dup_str(path);
+    o->path = strdup(path);
+    dcopy = strdup(path);
+    bcopy = strdup(path);
     if (o->path == NULL || dcopy == NULL || bcopy == NULL)
         goto nomem;
     dir = dirname(dcopy);
@@ -87,7 +76,7 @@ fail:
 static int
 sync_dir(const char *path, struct sc_err *err)
 {
-    char *copy = dup_str(path);
+    char *copy = strdup(path);
     int fd, rc = 0;
 
     if (copy == NULL)

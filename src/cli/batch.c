@@ -54,17 +54,6 @@ struct batch {
     size_t not_captures;
 };
 
-static char *
-dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-
-    if (d != NULL)
-        memcpy(d, s, n);
-    return d;
-}
-
 static int
 add_job(struct batch *bt, const char *input, const char *output,
         const char *keylog)
@@ -82,9 +71,9 @@ add_job(struct batch *bt, const char *input, const char *output,
     }
     j = &bt->jobs[bt->n_jobs];
     memset(j, 0, sizeof(*j));
-    j->input = dup_str(input);
-    j->output = output ? dup_str(output) : NULL;
-    j->keylog = keylog ? dup_str(keylog) : NULL;
+    j->input = strdup(input);
+    j->output = output ? strdup(output) : NULL;
+    j->keylog = keylog ? strdup(keylog) : NULL;
     if (j->input == NULL || (output && !j->output) || (keylog && !j->keylog))
         return -1;
     bt->n_jobs++;
@@ -383,15 +372,6 @@ struct worker {
     size_t job;
 };
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A string member, or null. */
 static void
 json_str_member(struct json *j, const char *key, const char *value)
@@ -534,7 +514,7 @@ cli_run_batch(const struct inject_args *args, const struct out_opts *oo,
     size_t done = 0, skipped = 0, failed = 0, cancelled = 0;
     unsigned long long bytes = 0;
     bool forwarded = false, stop = false;
-    double t0 = now(), dt;
+    double t0 = cli_now(), dt;
     int rc = 0;
 
     bt.args = args;
@@ -597,7 +577,7 @@ cli_run_batch(const struct inject_args *args, const struct out_opts *oo,
             if (bt.jobs[i].state == JOB_FAILED)
                 stop = true;
     }
-    dt = now() - t0;
+    dt = cli_now() - t0;
     for (size_t i = 0; i < bt.n_jobs; i++) {
         const struct job *j = &bt.jobs[i];
 

@@ -36,6 +36,9 @@ int cli_report(const struct sc_err *err);
  * *(const bool *)quiet. */
 void cli_print_warning(void *quiet, const char *msg);
 
+/* Seconds on the monotonic clock (for throughput and rate limits). */
+double cli_now(void);
+
 /* True when path exists and is the file described by sb (symlinks
  * followed, so a symlink or a hard link to it counts). */
 bool cli_same_file(const char *path, const struct stat *sb);

@@ -234,15 +234,6 @@ struct progress {
     bool shown;
 };
 
-static double
-now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 progress_print(struct progress *pg, uint64_t bytes, double t)
 {
@@ -264,7 +255,7 @@ static void
 progress_cb(void *ctx, uint64_t bytes)
 {
     struct progress *pg = ctx;
-    double t = now_seconds();
+    double t = cli_now();
 
     if (t - pg->start < PROGRESS_DELAY ||
         (pg->shown && t - pg->last < PROGRESS_EVERY))
@@ -279,7 +270,7 @@ progress_end(struct progress *pg, uint64_t bytes, bool ok)
     if (!pg->shown)
         return;
     if (ok && bytes != pg->last_bytes)
-        progress_print(pg, bytes, now_seconds());
+        progress_print(pg, bytes, cli_now());
     fputc('\n', stderr);
 }
 
@@ -348,7 +339,7 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
     opts.diag = &diag;
     if (progress && !cli->quiet && isatty(STDERR_FILENO)) {
         pg.total = reader_source(in.rd)->size;
-        pg.start = now_seconds();
+        pg.start = cli_now();
         opts.progress = progress_cb;
         opts.progress_ctx = &pg;
     }

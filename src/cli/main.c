@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -67,6 +68,15 @@ cli_option_error(int c, char *const *argv)
         return cli_usage_error("option '%s' needs an argument",
                                argv[optind - 1]);
     return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+}
+
+double
+cli_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 bool

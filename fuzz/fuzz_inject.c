@@ -57,7 +57,8 @@ setup(void)
     FUZZ_CHECK(keylog_add_mem(&keys, "fixed.keys", (const uint8_t *)tls_text,
                               sizeof(tls_text) - 1, NULL, NULL, &err) == 0,
                "fixed key log: %s", err.msg);
-    FUZZ_CHECK(keys.len == sizeof(tls_text) - 1, "fixed key log length");
+    FUZZ_CHECK(keylog_len(&keys) == sizeof(tls_text) - 1,
+               "fixed key log length");
     out_fd = memfd_create("secretcap-fuzz-out", MFD_CLOEXEC);
     FUZZ_CHECK(out_fd >= 0, "memfd_create: %s", strerror(errno));
 }
@@ -71,9 +72,11 @@ is_ours(const struct pcapng_block *b)
     if (b->type != PCAPNG_BT_DSB)
         return 0;
     pcapng_dsb_fields(b, &d);
-    return d.secrets_type == SECRETS_TLS && d.secrets_len == keys.len &&
-           b->len == 20 + pad4(keys.len) &&
-           memcmp(d.secrets, keys.data, keys.len) == 0;
+    /* The fixed key log is one normalised line: its text is tls_text. */
+    return d.secrets_type == SECRETS_TLS &&
+           d.secrets_len == sizeof(tls_text) - 1 &&
+           b->len == 20 + pad4(sizeof(tls_text) - 1) &&
+           memcmp(d.secrets, tls_text, sizeof(tls_text) - 1) == 0;
 }
 
 static int

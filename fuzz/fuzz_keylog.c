@@ -7,7 +7,8 @@
  * The input is added as two "files" (its two halves, split at a point from
  * the selector) and then once more whole, so that deduplication across
  * files and the "left as it was on error" rule are exercised. Selector bit 2
- * turns on strict mode. Invariants:
+ * turns on strict mode; bit 3 keeps at most 64 bytes of text in memory, so
+ * the rest goes through the spool's temporary file. Invariants:
  *   - a failed add leaves the key log exactly as it was (length, bytes,
  *     statistics);
  *   - validated types: the text has no NUL and no CR, every line ends in
@@ -38,87 +39,110 @@ on_warn(void *ctx, const char *msg)
 
 static const struct sc_diag diag = {on_warn, NULL};
 
+/* The whole text, malloc'd (NULL when empty). */
+static uint8_t *
+text_copy(const struct keylog *k)
+{
+    struct sc_err err = {0};
+    size_t len = (size_t)keylog_len(k);
+    uint8_t *t;
+
+    if (len == 0)
+        return NULL;
+    t = malloc(len);
+    FUZZ_CHECK(t != NULL, "out of memory");
+    FUZZ_CHECK(keylog_read(k, 0, t, len, &err) == 0, "read back: %s", err.msg);
+    return t;
+}
+
 static void
 add(struct keylog *k, const char *name, const uint8_t *p, size_t n,
     const struct keylog_opts *opts, uint64_t *raw_expect)
 {
     struct sc_err err = {0};
-    size_t len = k->len;
+    size_t len = (size_t)keylog_len(k), now;
     uint64_t kept = k->lines_kept, dup = k->lines_dup, bad = k->lines_bad,
              com = k->lines_comment;
-    uint8_t *copy = NULL;
+    uint8_t *copy = text_copy(k), *after;
 
-    if (len > 0) {
-        copy = malloc(len);
-        FUZZ_CHECK(copy != NULL, "out of memory");
-        memcpy(copy, k->data, len);
-    }
     if (keylog_add_mem(k, name, p, n, opts, &diag, &err) < 0) {
+        now = (size_t)keylog_len(k);
         FUZZ_CHECK(err.kind != SC_ERR_NONE && err.msg[0] != '\0',
                    "error without a message");
-        FUZZ_CHECK(
-            k->len == len && k->lines_kept == kept && k->lines_dup == dup &&
-                k->lines_bad == bad && k->lines_comment == com,
-            "failed add changed the key log (%zu -> %zu bytes)", len, k->len);
-        FUZZ_CHECK(len == 0 || memcmp(copy, k->data, len) == 0,
+        FUZZ_CHECK(now == len && k->lines_kept == kept && k->lines_dup == dup &&
+                       k->lines_bad == bad && k->lines_comment == com,
+                   "failed add changed the key log (%zu -> %zu bytes)", len,
+                   now);
+        after = text_copy(k);
+        FUZZ_CHECK(len == 0 || memcmp(copy, after, len) == 0,
                    "failed add changed the text");
     } else {
-        FUZZ_CHECK(k->len >= len, "add shrank the key log");
-        FUZZ_CHECK(len == 0 || memcmp(copy, k->data, len) == 0,
+        now = (size_t)keylog_len(k);
+        after = text_copy(k);
+        FUZZ_CHECK(now >= len, "add shrank the key log");
+        FUZZ_CHECK(len == 0 || memcmp(copy, after, len) == 0,
                    "add changed earlier text");
         if (!k->validated) {
-            FUZZ_CHECK(k->len == len + n, "raw add of %zu bytes: %zu -> %zu", n,
-                       len, k->len);
-            FUZZ_CHECK(n == 0 || memcmp(k->data + len, p, n) == 0,
+            FUZZ_CHECK(now == len + n, "raw add of %zu bytes: %zu -> %zu", n,
+                       len, now);
+            FUZZ_CHECK(n == 0 || memcmp(after + len, p, n) == 0,
                        "raw add changed the bytes");
             *raw_expect += n;
         }
     }
+    free(after);
     free(copy);
 }
 
 static void
 check_text(const struct keylog *k)
 {
-    size_t line_start = 0;
+    size_t line_start = 0, len = (size_t)keylog_len(k);
+    uint8_t *t;
 
     if (!k->validated)
         return;
-    FUZZ_CHECK(k->len == 0 || k->data[k->len - 1] == '\n',
-               "text does not end in LF");
-    for (size_t i = 0; i < k->len; i++) {
-        uint8_t c = k->data[i];
+    t = text_copy(k);
+    FUZZ_CHECK(len == 0 || t[len - 1] == '\n', "text does not end in LF");
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = t[i];
 
         FUZZ_CHECK(c != '\0' && c != '\r', "NUL or CR kept at %zu", i);
         if (c == '\n') {
             FUZZ_CHECK(i > line_start, "empty line kept at %zu", i);
-            FUZZ_CHECK(k->data[line_start] != '#', "comment kept at %zu",
-                       line_start);
+            FUZZ_CHECK(t[line_start] != '#', "comment kept at %zu", line_start);
             FUZZ_CHECK(i - line_start <= KEYLOG_MAX_LINE,
                        "line of %zu bytes kept", i - line_start);
             line_start = i + 1;
         }
     }
+    free(t);
 }
 
 static void
 check_chunks(const struct keylog *k, size_t max)
 {
-    size_t pos = 0, total = 0, n, start;
+    struct sc_err err = {0};
+    uint64_t pos = 0, start, total = 0, len = keylog_len(k);
+    uint8_t *t = text_copy(k);
+    size_t n;
 
     for (;;) {
         start = pos;
-        n = keylog_next_chunk(k, &pos, max);
+        FUZZ_CHECK(keylog_next_chunk(k, &pos, max, &n, &err) == 0,
+                   "next chunk: %s", err.msg);
         if (n == 0)
             break;
-        FUZZ_CHECK(pos == start + n && n <= max, "chunk of %zu at %zu", n,
-                   start);
-        FUZZ_CHECK(!k->validated || k->data[start + n - 1] == '\n',
-                   "chunk at %zu does not end in LF", start);
+        FUZZ_CHECK(pos == start + n && n <= max, "chunk of %zu at %llu", n,
+                   (unsigned long long)start);
+        FUZZ_CHECK(!k->validated || t[start + n - 1] == '\n',
+                   "chunk at %llu does not end in LF",
+                   (unsigned long long)start);
         total += n;
     }
-    FUZZ_CHECK(total == k->len && pos == k->len, "chunks cover %zu of %zu",
-               total, k->len);
+    FUZZ_CHECK(total == len && pos == len, "chunks cover %llu of %llu",
+               (unsigned long long)total, (unsigned long long)len);
+    free(t);
 }
 
 static void
@@ -130,13 +154,15 @@ one_type(uint32_t type, const uint8_t *data, size_t size, unsigned sel)
     uint64_t raw = 0;
 
     keylog_init(&k, type);
+    if ((sel >> 3) & 1)
+        keylog_set_mem_max(&k, 64); /* the text moves to a temporary file */
     add(&k, "a.keys", data, cut, &opts, &raw);
     add(&k, "b.keys", data + cut, size - cut, &opts, &raw);
     add(&k, "c.keys", data, size, &opts, &raw);
     check_text(&k);
     if (!k.validated)
-        FUZZ_CHECK(k.len == raw, "raw length %zu, expected %llu", k.len,
-                   (unsigned long long)raw);
+        FUZZ_CHECK(keylog_len(&k) == raw, "raw length %llu, expected %llu",
+                   (unsigned long long)keylog_len(&k), (unsigned long long)raw);
     check_chunks(&k, KEYLOG_MAX_LINE + 2);
     check_chunks(&k, PCAPNG_DSB_MAX_SECRETS);
     keylog_free(&k);

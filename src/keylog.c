@@ -8,12 +8,14 @@
  * counted and skipped without being buffered. Lengths always come from the
  * data: a NUL byte anywhere makes the input binary. Each line is checked
  * against the exact grammar of its type (tls, ssh, wg below) by hand, never
- * with sscanf/strtoul, and kept lines are appended to k->data ending in LF.
- * Exact duplicates are found with an open-addressing hash set of offsets into
- * k->data and an exact byte comparison; a second set keyed on (label, client
- * random) - (cookie, kind) for SSH - finds conflicting secrets. On error
- * k->len, the statistics and the index are restored (the index is rebuilt
- * from the text), so a failed call leaves no trace but its warnings.
+ * with sscanf/strtoul, and kept lines are appended to the text spool
+ * (spool.h) ending in LF. Duplicates and conflicts are found with one
+ * open-addressing hash set of offsets into the text (struct keylog_index),
+ * hashed on the conflict key - (label, client random) for TLS, (cookie,
+ * kind) for SSH - or on the whole line for the other types; every candidate
+ * is confirmed by comparing the stored line, read back from the spool. On
+ * error the text, the statistics and the index are restored (the index is
+ * rebuilt from the text), so a failed call leaves no trace but its warnings.
  *
  * Messages name "file:line" and the label at most; they never contain the
  * hex of a secret, a client random or a raw line. opcua and esp are text
@@ -40,30 +42,32 @@
 #define KL_WHY_MAX 160
 #define KL_LABEL_SHOW 64
 /* Explicit caps on the normalised text and on a hash table (in slots). */
-#define KL_DATA_MAX                                                            \
-    ((uint64_t)SIZE_MAX / 4 < (UINT64_C(1) << 40)                              \
-         ? SIZE_MAX / 4                                                        \
-         : (size_t)(UINT64_C(1) << 40))
+/* Explicit caps on the normalised text (the index keeps 40-bit offsets)
+ * and on the hash table (in slots). */
+#define KL_POS_BITS 40
+#define KL_POS_MASK ((UINT64_C(1) << KL_POS_BITS) - 1)
+#define KL_DATA_MAX (KL_POS_MASK - 1)
 #define KL_TABLE_MIN ((size_t)1024)
-#define KL_TABLE_MAX (SIZE_MAX / 4 / sizeof(struct kl_slot))
+#define KL_TABLE_MAX                                                           \
+    ((uint64_t)SIZE_MAX / 4 / sizeof(uint64_t) < (UINT64_C(1) << 36)           \
+         ? SIZE_MAX / 4 / sizeof(uint64_t)                                     \
+         : (size_t)(UINT64_C(1) << 36))
 
-/* One entry of a hash set: the offset (plus one; 0 = empty) of a line in
- * k->data and the hash of the line (or of its key). */
-struct kl_slot {
-    size_t off1;
-    uint64_t hash;
-};
-
-/* Linear probing, cap a power of two, at most 3/4 full. */
-struct kl_table {
-    struct kl_slot *slot;
-    size_t cap, count;
-};
-
+/* The index: one hash set of every kept line. A slot is 0 (empty) or the
+ * top 24 bits of the line's hash (the tag) above the line's offset in the
+ * text plus one (40 bits): 8 bytes a line, so that a 130 MB key log has an
+ * index of 8 MiB. The hash is of the conflict key (tls: "LABEL RANDOM",
+ * ssh: "COOKIE KIND", ASCII case folded) when the type has one, else of the
+ * whole line, so the lines sharing a key meet in one probe run. A tag match
+ * is confirmed by comparing the stored line itself. scratch holds a stored
+ * line read back from the spool file, and is the window of index_rebuild. */
 struct keylog_index {
-    struct kl_table lines; /* every kept line, for exact duplicates */
-    struct kl_table keys;  /* first line of each key (tls, ssh) */
+    uint64_t *slot;
+    size_t cap, count;
+    uint8_t *scratch; /* KL_SCRATCH bytes */
 };
+
+#define KL_SCRATCH (KEYLOG_MAX_LINE + 1)
 
 /* The state of one keylog_add_* call. */
 struct kl_add {
@@ -153,138 +157,87 @@ hash_bytes(const uint8_t *s, size_t n, bool fold)
     return h;
 }
 
-/* ---- growth ----------------------------------------------------------- */
-
-/* Makes room for extra more bytes in k->data. No message: see kl_reserve. */
-static int
-kl_grow(struct keylog *k, size_t extra)
-{
-    size_t need, ncap;
-    uint8_t *p;
-
-    if (extra > KL_DATA_MAX - k->len)
-        return -1;
-    need = k->len + extra;
-    if (need <= k->cap)
-        return 0;
-    ncap = k->cap + k->cap / 2;
-    if (ncap < need)
-        ncap = need;
-    if (ncap < 4096)
-        ncap = 4096;
-    if (ncap > KL_DATA_MAX)
-        ncap = KL_DATA_MAX;
-    p = realloc(k->data, ncap);
-    if (p == NULL)
-        return -1;
-    k->data = p;
-    k->cap = ncap;
-    return 0;
-}
+/* ---- the text --------------------------------------------------------- */
 
 static int
-kl_reserve(struct kl_add *a, size_t extra)
+text_append(struct kl_add *a, const uint8_t *p, size_t n)
 {
-    if (extra > KL_DATA_MAX - a->k->len)
+    struct keylog *k = a->k;
+
+    if (n > KL_DATA_MAX - k->text.len)
         return sc_err_set(a->err, SC_ERR_DATA,
-                          "%s: key logs exceed %zu bytes in total", a->name,
-                          (size_t)KL_DATA_MAX);
-    if (kl_grow(a->k, extra) != 0)
-        return sc_err_set(a->err, SC_ERR_IO, "%s: out of memory", a->name);
+                          "%s: key logs exceed %" PRIu64 " bytes in total",
+                          a->name, (uint64_t)KL_DATA_MAX);
+    if (spool_append(&k->text, p, n, a->err) < 0) {
+        sc_err_prefix(a->err, "%s", a->name);
+        return -1;
+    }
     return 0;
 }
 
-/* ---- hash sets -------------------------------------------------------- */
+/* ---- the index -------------------------------------------------------- */
+
+static uint32_t
+slot_tag(uint64_t v)
+{
+    return (uint32_t)(v >> KL_POS_BITS);
+}
+
+/* The first slot to probe for a tag: the tag scaled to the table. */
+static size_t
+tag_home(uint32_t tag, size_t cap)
+{
+    return (size_t)(((uint64_t)tag * cap) >> (64 - KL_POS_BITS));
+}
 
 static void
-table_put(struct kl_table *t, size_t off, uint64_t h)
+table_put(struct keylog_index *ix, uint64_t v)
 {
-    size_t mask = t->cap - 1;
-    size_t i = (size_t)h & mask;
+    size_t i = tag_home(slot_tag(v), ix->cap);
 
-    assert(t->count < t->cap);
-    while (t->slot[i].off1 != 0)
-        i = (i + 1) & mask;
-    t->slot[i].off1 = off + 1;
-    t->slot[i].hash = h;
-    t->count++;
+    assert(ix->count < ix->cap);
+    while (ix->slot[i] != 0)
+        i = i + 1 == ix->cap ? 0 : i + 1;
+    ix->slot[i] = v;
+    ix->count++;
 }
 
-/* Makes room for one more entry (doubling, at most 3/4 full). */
-static int
-table_reserve(struct kl_table *t)
+static uint64_t
+slot_make(uint64_t hash, uint64_t off)
 {
-    struct kl_table nt;
+    assert(off < KL_POS_MASK);
+    return (hash >> KL_POS_BITS << KL_POS_BITS) | (off + 1);
+}
+
+/* Makes room for one more entry (doubling, at most 3/4 full); the tags
+ * are all a re-insertion needs. */
+static int
+table_reserve(struct keylog_index *ix)
+{
+    struct keylog_index nt = {0};
     size_t i;
 
-    if (t->cap != 0 && t->count + 1 <= t->cap / 4 * 3)
+    if (ix->cap != 0 && ix->count + 1 <= ix->cap / 4 * 3)
         return 0;
-    if (t->cap > KL_TABLE_MAX / 2)
+    if (ix->cap > KL_TABLE_MAX / 2)
         return -1;
-    nt.cap = t->cap != 0 ? t->cap * 2 : KL_TABLE_MIN;
-    nt.count = 0;
+    nt.cap = ix->cap != 0 ? ix->cap * 2 : KL_TABLE_MIN;
     nt.slot = calloc(nt.cap, sizeof(*nt.slot));
     if (nt.slot == NULL)
         return -1;
-    for (i = 0; i < t->cap; i++) {
-        if (t->slot[i].off1 != 0)
-            table_put(&nt, t->slot[i].off1 - 1, t->slot[i].hash);
+    for (i = 0; i < ix->cap; i++) {
+        if (ix->slot[i] != 0)
+            table_put(&nt, ix->slot[i]);
     }
-    free(t->slot);
-    *t = nt;
-    return 0;
-}
-
-static bool
-line_at(const struct keylog *k, size_t off, const uint8_t *s, size_t len)
-{
-    size_t room;
-
-    assert(off < k->len); /* the index only holds lines below k->len */
-    room = k->len - off;  /* >= 1: every stored line ends in LF */
-    return len < room && k->data[off + len] == '\n' &&
-           memcmp(k->data + off, s, len) == 0;
-}
-
-static bool
-lines_has(const struct keylog *k, const uint8_t *s, size_t len, uint64_t h)
-{
-    const struct kl_table *t = &k->index->lines;
-    size_t mask = t->cap - 1;
-    size_t i;
-
-    if (t->cap == 0)
-        return false;
-    for (i = (size_t)h & mask; t->slot[i].off1 != 0; i = (i + 1) & mask) {
-        if (t->slot[i].hash == h && line_at(k, t->slot[i].off1 - 1, s, len))
-            return true;
-    }
-    return false;
-}
-
-/* Returns the offset + 1 of the first kept line whose key (its first klen
- * bytes, followed by a space) equals s[0..klen) ignoring case, or 0. */
-static size_t
-keys_find(const struct keylog *k, const uint8_t *s, size_t klen, uint64_t h)
-{
-    const struct kl_table *t = &k->index->keys;
-    size_t mask = t->cap - 1;
-    size_t i, off;
-
-    if (t->cap == 0)
-        return 0;
-    for (i = (size_t)h & mask; t->slot[i].off1 != 0; i = (i + 1) & mask) {
-        off = t->slot[i].off1 - 1;
-        assert(off < k->len);
-        if (t->slot[i].hash == h && klen < k->len - off &&
-            k->data[off + klen] == ' ' && eq_fold(k->data + off, s, klen))
-            return t->slot[i].off1;
-    }
+    free(ix->slot);
+    ix->slot = nt.slot;
+    ix->cap = nt.cap;
+    ix->count = nt.count;
     return 0;
 }
 
 /* Length of the conflict key of a valid line: up to the second space for
- * tls ("LABEL RANDOM") and ssh ("COOKIE KIND"); 0 (no key) for wg. */
+ * tls ("LABEL RANDOM") and ssh ("COOKIE KIND"); 0 (no key) for the others. */
 static size_t
 line_key_len(uint32_t type, const uint8_t *s, size_t len)
 {
@@ -299,36 +252,93 @@ line_key_len(uint32_t type, const uint8_t *s, size_t len)
     return (size_t)(sp - s);
 }
 
-/* After a rollback: re-indexes k->data[0..k->len). The tables only shrink,
- * so this never allocates. */
-static void
-index_rebuild(struct keylog *k)
+/* The index hash of a valid line (see struct keylog_index). */
+static uint64_t
+line_hash(uint32_t type, const uint8_t *s, size_t len)
+{
+    size_t klen = line_key_len(type, s, len);
+
+    return klen != 0 ? hash_bytes(s, klen, true) : hash_bytes(s, len, false);
+}
+
+/* What the index knows of a new line. */
+struct kl_match {
+    bool dup;        /* the same line is kept already */
+    bool key_seen;   /* a kept line has the same key... */
+    bool same_value; /* ...and the first such line the same secret */
+};
+
+/* Looks up the valid line s[0..len) with conflict key length klen and
+ * hash h. 0, or -1 when a stored line could not be read back. */
+static int
+index_find(struct kl_add *a, const uint8_t *s, size_t len, size_t klen,
+           uint64_t h, struct kl_match *m)
+{
+    const struct keylog *k = a->k;
+    const struct keylog_index *ix = k->index;
+    uint32_t tag = (uint32_t)(h >> KL_POS_BITS);
+    const uint8_t *p;
+    size_t i, got;
+    uint64_t v;
+
+    memset(m, 0, sizeof(*m));
+    if (ix->cap == 0)
+        return 0;
+    for (i = tag_home(tag, ix->cap); (v = ix->slot[i]) != 0;
+         i = i + 1 == ix->cap ? 0 : i + 1) {
+        if (slot_tag(v) != tag)
+            continue;
+        /* Stored lines end in LF: len + 1 bytes decide equality. */
+        p = spool_peek(&k->text, (v & KL_POS_MASK) - 1, len + 1, ix->scratch,
+                       &got, a->err);
+        if (p == NULL) {
+            sc_err_prefix(a->err, "%s", a->name);
+            return -1;
+        }
+        if (got == len + 1 && p[len] == '\n' && memcmp(p, s, len) == 0) {
+            m->dup = true;
+            return 0;
+        }
+        if (klen != 0 && !m->key_seen && got > klen && p[klen] == ' ' &&
+            eq_fold(p, s, klen)) {
+            m->key_seen = true;
+            m->same_value = got == len + 1 && p[len] == '\n' &&
+                            eq_fold(p + klen, s + klen, len - klen);
+        }
+    }
+    return 0;
+}
+
+/* After a rollback: re-indexes the text. The table only shrinks and the
+ * window is the index's scratch, so this never allocates; it fails only if
+ * the spool file cannot be read back. */
+static int
+index_rebuild(struct keylog *k, struct sc_err *err)
 {
     struct keylog_index *ix = k->index;
-    const uint8_t *s, *eol;
-    size_t off, len, klen;
-    uint64_t h;
+    const uint8_t *w, *eol;
+    uint64_t off = 0;
+    size_t got, at, len;
 
     if (ix == NULL)
-        return;
-    if (ix->lines.cap != 0)
-        memset(ix->lines.slot, 0, ix->lines.cap * sizeof(struct kl_slot));
-    if (ix->keys.cap != 0)
-        memset(ix->keys.slot, 0, ix->keys.cap * sizeof(struct kl_slot));
-    ix->lines.count = ix->keys.count = 0;
-    for (off = 0; off < k->len; off += len + 1) {
-        s = k->data + off;
-        eol = memchr(s, '\n', k->len - off);
-        assert(eol != NULL);
-        len = (size_t)(eol - s);
-        table_put(&ix->lines, off, hash_bytes(s, len, false));
-        klen = line_key_len(k->type, s, len);
-        if (klen == 0)
-            continue;
-        h = hash_bytes(s, klen, true);
-        if (keys_find(k, s, klen, h) == 0)
-            table_put(&ix->keys, off, h);
+        return 0;
+    if (ix->cap != 0)
+        memset(ix->slot, 0, ix->cap * sizeof(*ix->slot));
+    ix->count = 0;
+    while (off < k->text.len) {
+        w = spool_peek(&k->text, off, KL_SCRATCH, ix->scratch, &got, err);
+        if (w == NULL)
+            return -1;
+        /* Every stored line fits a window: at least one ends in it. */
+        for (at = 0; (eol = memchr(w + at, '\n', got - at)) != NULL;
+             at += len + 1) {
+            len = (size_t)(eol - (w + at));
+            table_put(ix, slot_make(line_hash(k->type, w + at, len), off + at));
+        }
+        assert(at > 0);
+        off += at;
     }
+    return 0;
 }
 
 /* ---- grammars --------------------------------------------------------- */
@@ -669,60 +679,40 @@ conflict_warn(struct kl_add *a, const uint8_t *s, size_t klen)
             a->k->type == SECRETS_SSH ? "cookie" : "client random");
 }
 
-/* The value after the key of the kept line at off equals s[klen+1..len),
- * ignoring case. */
-static bool
-same_value(const struct keylog *k, size_t off, size_t klen, const uint8_t *s,
-           size_t len)
-{
-    const uint8_t *v = k->data + off + klen + 1;
-    const uint8_t *eol = memchr(v, '\n', k->len - (off + klen + 1));
-
-    assert(eol != NULL);
-    return (size_t)(eol - v) == len - klen - 1 &&
-           eq_fold(v, s + klen + 1, len - klen - 1);
-}
-
 /* A valid line: drop it if already kept, else append it and index it. */
 static int
 accept_line(struct kl_add *a, const uint8_t *s, size_t len)
 {
+    static const uint8_t lf = '\n';
     struct keylog *k = a->k;
-    size_t klen = line_key_len(k->type, s, len), off = k->len, first = 0;
-    uint64_t h = hash_bytes(s, len, false), hk = 0;
+    size_t klen = line_key_len(k->type, s, len);
+    uint64_t h = line_hash(k->type, s, len), off = k->text.len;
+    struct kl_match m;
 
     a->valid++;
     if (k->index == NULL) {
         k->index = calloc(1, sizeof(*k->index));
-        if (k->index == NULL)
+        if (k->index == NULL ||
+            (k->index->scratch = malloc(KL_SCRATCH)) == NULL)
             return sc_err_set(a->err, SC_ERR_IO, "%s: out of memory", a->name);
     }
-    if (lines_has(k, s, len, h)) {
+    if (index_find(a, s, len, klen, h, &m) < 0)
+        return -1;
+    if (m.dup) {
         k->lines_dup++;
         if (a->on_line != NULL)
             a->on_line(a->on_line_ctx, a->name, a->lineno, s, len, true);
         return 0;
     }
-    if (table_reserve(&k->index->lines) != 0 ||
-        (klen != 0 && table_reserve(&k->index->keys) != 0))
+    if (table_reserve(k->index) != 0)
         return sc_err_set(a->err, SC_ERR_IO, "%s: out of memory", a->name);
-    if (len == SIZE_MAX || kl_reserve(a, len + 1) != 0)
-        return -1;
-    if (klen != 0) {
-        hk = hash_bytes(s, klen, true);
-        first = keys_find(k, s, klen, hk);
-        if (first != 0 && a->on_line == NULL &&
-            !same_value(k, first - 1, klen, s, len))
-            conflict_warn(a, s, klen);
-    }
+    if (m.key_seen && !m.same_value && a->on_line == NULL)
+        conflict_warn(a, s, klen);
     if (a->on_line != NULL)
         a->on_line(a->on_line_ctx, a->name, a->lineno, s, len, false);
-    memcpy(k->data + off, s, len);
-    k->data[off + len] = '\n';
-    k->len += len + 1;
-    table_put(&k->index->lines, off, h);
-    if (klen != 0 && first == 0)
-        table_put(&k->index->keys, off, hk);
+    if (text_append(a, s, len) < 0 || text_append(a, &lf, 1) < 0)
+        return -1;
+    table_put(k->index, slot_make(h, off));
     k->lines_kept++;
     return 0;
 }
@@ -907,20 +897,26 @@ add_begin(struct kl_add *a, struct keylog *k, const char *name,
     a->saved = *k;
 }
 
-/* Restores k->len and the statistics, and the index if lines were added. */
+/* Restores the text, the statistics, and the index if lines were added.
+ * If the spool cannot be cut back or read back (an I/O error on its
+ * temporary file), the key log is marked broken: it refuses further use
+ * instead of holding lines of a file that failed. */
 static void
 add_rollback(struct kl_add *a)
 {
     struct keylog *k = a->k;
-    bool added = k->len != a->saved.len;
+    bool added = k->text.len != a->saved.text.len;
+    struct sc_err ignored;
 
-    k->len = a->saved.len;
     k->lines_kept = a->saved.lines_kept;
     k->lines_dup = a->saved.lines_dup;
     k->lines_bad = a->saved.lines_bad;
     k->lines_comment = a->saved.lines_comment;
-    if (added && k->validated)
-        index_rebuild(k);
+    if (!added)
+        return;
+    if (spool_truncate(&k->text, a->saved.text.len, &ignored) < 0 ||
+        (k->validated && index_rebuild(k, &ignored) < 0))
+        k->broken = true;
 }
 
 static int
@@ -931,6 +927,17 @@ add_end(struct kl_add *a, int rc)
     free(a->line);
     a->line = NULL;
     return rc;
+}
+
+static int
+check_usable(const struct keylog *k, const char *name, struct sc_err *err)
+{
+    if (!k->broken)
+        return 0;
+    return sc_err_set(err, SC_ERR_IO,
+                      "%s: key log unusable after an earlier error reading "
+                      "back its temporary file",
+                      name);
 }
 
 static int
@@ -981,7 +988,7 @@ read_text(struct kl_add *a, int fd)
 
 /* Binary record types: n bytes added must be whole records. */
 static int
-check_records(struct kl_add *a, size_t n)
+check_records(struct kl_add *a, uint64_t n)
 {
     const struct keylog *k = a->k;
 
@@ -989,30 +996,37 @@ check_records(struct kl_add *a, size_t n)
         return 0;
     return sc_err_set(
         a->err, SC_ERR_DATA,
-        "%s: %zu bytes is not a whole number of %s records (%u bytes each: "
-        "%s)",
+        "%s: %" PRIu64 " bytes is not a whole number of %s records (%u bytes "
+        "each: %s)",
         a->name, n, secrets_type_name(k->type), k->record,
         k->type == SECRETS_ZIGBEE_NWK
             ? "16-byte key, 2-byte PAN ID"
             : "16-byte key, 2-byte PAN ID, 2-byte low and high addresses");
 }
 
-/* Raw types: the bytes as they are, read straight into k->data. */
+/* Raw types: the bytes as they are. */
 static int
 read_raw(struct kl_add *a, int fd)
 {
-    struct keylog *k = a->k;
+    uint8_t *buf = malloc(KL_READ_SIZE);
+    uint64_t added;
     size_t got;
+    int rc;
 
+    if (buf == NULL)
+        return sc_err_set(a->err, SC_ERR_IO, "%s: out of memory", a->name);
     do {
-        if (kl_reserve(a, KL_READ_SIZE) != 0 ||
-            read_some(a, fd, k->data + k->len, KL_READ_SIZE, &got) != 0)
-            return -1;
-        k->len += got;
-    } while (got > 0);
-    if (k->len == a->saved.len)
+        rc = read_some(a, fd, buf, KL_READ_SIZE, &got);
+        if (rc == 0)
+            rc = text_append(a, buf, got);
+    } while (rc == 0 && got > 0);
+    free(buf);
+    if (rc != 0)
+        return rc;
+    added = a->k->text.len - a->saved.text.len;
+    if (added == 0)
         return sc_err_set(a->err, SC_ERR_DATA, "%s: empty file", a->name);
-    return check_records(a, k->len - a->saved.len);
+    return check_records(a, added);
 }
 
 int
@@ -1025,6 +1039,8 @@ keylog_add_mem(struct keylog *k, const char *name, const uint8_t *p, size_t n,
     int rc;
 
     add_begin(&a, k, name, opts, diag, err);
+    if (check_usable(k, a.name, err) < 0)
+        return -1;
     if (n == 0) {
         rc = k->validated
                  ? finish(&a)
@@ -1032,11 +1048,7 @@ keylog_add_mem(struct keylog *k, const char *name, const uint8_t *p, size_t n,
     } else if (!k->validated) {
         rc = check_records(&a, n);
         if (rc == 0)
-            rc = kl_reserve(&a, n);
-        if (rc == 0) {
-            memcpy(k->data + k->len, p, n);
-            k->len += n;
-        }
+            rc = text_append(&a, p, n);
     } else {
         rc = sniff(&a, p, n, &skip);
         if (rc == 0)
@@ -1058,6 +1070,8 @@ keylog_add_file(struct keylog *k, const char *path,
     struct stat st;
     int fd, rc;
 
+    if (check_usable(k, name, err) < 0)
+        return -1;
     fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return sc_err_set(err, SC_ERR_IO, "%s: cannot open: %s", name,
@@ -1069,10 +1083,6 @@ keylog_add_file(struct keylog *k, const char *path,
     } else if (S_ISDIR(st.st_mode)) {
         rc = sc_err_set(err, SC_ERR_IO, "%s: is a directory", name);
     } else {
-        /* Best effort: one allocation of the right size for a plain file. */
-        if (S_ISREG(st.st_mode) && st.st_size > 0 &&
-            (uint64_t)st.st_size < KL_DATA_MAX)
-            (void)kl_grow(k, (size_t)st.st_size + 1);
         rc = k->validated ? read_text(&a, fd) : read_raw(&a, fd);
     }
     if (!is_stdin)
@@ -1080,35 +1090,89 @@ keylog_add_file(struct keylog *k, const char *path,
     return add_end(&a, rc);
 }
 
-size_t
-keylog_next_chunk(const struct keylog *k, size_t *pos, size_t max)
+uint64_t
+keylog_len(const struct keylog *k)
+{
+    return k->text.len;
+}
+
+int
+keylog_next_chunk(const struct keylog *k, uint64_t *pos, size_t max, size_t *n,
+                  struct sc_err *err)
 {
     const uint8_t *s;
-    size_t rest, n, i;
+    uint8_t *scratch;
+    uint64_t rest;
+    size_t got, i;
 
-    assert(*pos <= k->len);
+    assert(*pos <= k->text.len);
     assert(!k->validated || max > KEYLOG_MAX_LINE);
-    rest = k->len - *pos;
+    if (check_usable(k, "secrets", err) < 0)
+        return -1;
+    rest = k->text.len - *pos;
     if (k->record != 0 && max >= k->record)
         max -= max % k->record;
-    n = rest < max ? rest : max;
-    if (k->validated && n < rest) {
-        /* Every kept line is at most KEYLOG_MAX_LINE + 1 bytes, so a line
-         * end lies within max bytes. */
-        s = k->data + *pos;
-        for (i = n; i > 0 && s[i - 1] != '\n'; i--)
+    *n = rest < max ? (size_t)rest : max;
+    if (k->validated && *n < rest) {
+        /* Every kept line is at most KL_SCRATCH bytes with its LF, so the
+         * last line end before *pos + *n lies in the KL_SCRATCH bytes
+         * before it. */
+        scratch = malloc(KL_SCRATCH);
+        if (scratch == NULL)
+            return sc_err_set(err, SC_ERR_IO, "out of memory");
+        s = spool_peek(&k->text, *pos + *n - KL_SCRATCH, KL_SCRATCH, scratch,
+                       &got, err);
+        for (i = got; s != NULL && i > 0 && s[i - 1] != '\n'; i--)
             ;
-        if (i > 0)
-            n = i;
+        free(scratch);
+        if (s == NULL)
+            return -1;
+        assert(i > 0);
+        *n -= got - i;
     }
-    *pos += n;
-    return n;
+    *pos += *n;
+    return 0;
+}
+
+int
+keylog_each(const struct keylog *k, uint64_t off, uint64_t n, spool_piece_fn fn,
+            void *ctx, struct sc_err *err)
+{
+    if (check_usable(k, "secrets", err) < 0)
+        return -1;
+    return spool_each(&k->text, off, n, fn, ctx, err);
+}
+
+int
+keylog_read(const struct keylog *k, uint64_t off, void *dst, size_t n,
+            struct sc_err *err)
+{
+    const uint8_t *p;
+    size_t got;
+
+    if (check_usable(k, "secrets", err) < 0)
+        return -1;
+    if (off > k->text.len || n > k->text.len - off)
+        return sc_err_set(err, SC_ERR_IO, "secrets: read past the end");
+    p = spool_peek(&k->text, off, n, dst, &got, err);
+    if (p == NULL)
+        return -1;
+    if (p != dst)
+        memcpy(dst, p, n);
+    return 0;
+}
+
+void
+keylog_set_mem_max(struct keylog *k, size_t max)
+{
+    k->text.mem_max = max;
 }
 
 void
 keylog_init(struct keylog *k, uint32_t type)
 {
     memset(k, 0, sizeof(*k));
+    spool_init(&k->text, SPOOL_MEM_DEFAULT);
     k->type = type;
     k->validated = keylog_type_is_text(type);
     k->record = keylog_record_size(type);
@@ -1134,11 +1198,14 @@ keylog_type_is_text(uint32_t type)
 void
 keylog_free(struct keylog *k)
 {
+    size_t mem_max = k->text.mem_max;
+
     if (k->index != NULL) {
-        free(k->index->lines.slot);
-        free(k->index->keys.slot);
+        free(k->index->slot);
+        free(k->index->scratch);
         free(k->index);
     }
-    free(k->data);
+    spool_free(&k->text);
     keylog_init(k, k->type);
+    k->text.mem_max = mem_max;
 }

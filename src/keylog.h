@@ -38,9 +38,12 @@
  * not a text key log at all: NUL bytes / binary data, UTF-16 (a BOM FF FE or
  * FE FF), or a capture file (pcap, pcapng or gzip magic).
  *
- * Memory: the normalised text of all files (at most their total size) plus
- * an index of lines for deduplication. Lines longer than KEYLOG_MAX_LINE are
- * bad lines (the work stays linear).
+ * Memory: the normalised text is kept in a spool (spool.h): in memory up to
+ * 4 MiB (keylog_set_mem_max), beyond that in an anonymous temporary file, so
+ * a huge key log is never held in memory; the deduplication index costs 8
+ * bytes per kept line at most 3/4 full (about 11 bytes a line: 8 MiB for a
+ * 130 MB TLS key log). Lines longer than KEYLOG_MAX_LINE are bad lines (the
+ * work stays linear).
  */
 #ifndef SC_KEYLOG_H
 #define SC_KEYLOG_H
@@ -50,6 +53,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "spool.h"
 
 #define KEYLOG_MAX_LINE ((size_t)256 << 10)
 
@@ -67,11 +71,11 @@ struct keylog_opts {
 };
 
 struct keylog {
-    uint32_t type;   /* DSB secrets type */
-    bool validated;  /* type has a line grammar (tls, ssh, wg, opcua, esp) */
-    uint32_t record; /* binary record size (zigbee: 18, 22), else 0 */
-    uint8_t *data;   /* normalised text (or raw bytes), len bytes */
-    size_t len, cap;
+    uint32_t type;     /* DSB secrets type */
+    bool validated;    /* type has a line grammar (tls, ssh, wg, opcua, esp) */
+    uint32_t record;   /* binary record size (zigbee: 18, 22), else 0 */
+    struct spool text; /* normalised text (or raw bytes): keylog_len() */
+    bool broken;       /* a failed call could not be rolled back */
     /* statistics, over every file added */
     uint64_t lines_kept;
     uint64_t lines_dup;     /* exact duplicates dropped */
@@ -97,12 +101,31 @@ int keylog_add_mem(struct keylog *k, const char *name, const uint8_t *p,
                    size_t n, const struct keylog_opts *opts,
                    const struct sc_diag *diag, struct sc_err *err);
 
+/* Keep at most max bytes of the text in memory, the rest in a temporary
+ * file (default SPOOL_MEM_DEFAULT; 0: always in the file). Call before the
+ * first add. */
+void keylog_set_mem_max(struct keylog *k, size_t max);
+
+/* Bytes of normalised text (or raw bytes) collected so far. */
+uint64_t keylog_len(const struct keylog *k);
+
 /* Splits the text into chunks of at most max bytes, each ending at a line
  * boundary (for raw types: at max bytes). Start with *pos = 0; each call
- * returns the length of the chunk starting at k->data + *pos and advances
- * *pos; 0 when done. max must be >= KEYLOG_MAX_LINE + 1. Record types
- * (zigbee) end every chunk on a record boundary. */
-size_t keylog_next_chunk(const struct keylog *k, size_t *pos, size_t max);
+ * sets *n to the length of the chunk starting at *pos and advances *pos;
+ * *n = 0 when done. max must be >= KEYLOG_MAX_LINE + 1. Record types
+ * (zigbee) end every chunk on a record boundary. 0, or -1 with err set
+ * (the temporary file could not be read). */
+int keylog_next_chunk(const struct keylog *k, uint64_t *pos, size_t max,
+                      size_t *n, struct sc_err *err);
+
+/* Copies the n bytes of text at off to dst. 0, or -1 with err set. */
+int keylog_read(const struct keylog *k, uint64_t off, void *dst, size_t n,
+                struct sc_err *err);
+
+/* Hands the n bytes of text at off to fn in consecutive pieces (see
+ * spool_each). 0, or -1 with err set (by fn or a read error). */
+int keylog_each(const struct keylog *k, uint64_t off, uint64_t n,
+                spool_piece_fn fn, void *ctx, struct sc_err *err);
 
 /* The record size of a binary secrets type (18 for zigbee-nwk, 22 for
  * zigbee-aps), 0 for every other type. */

@@ -242,6 +242,12 @@ writer_write(struct writer *w, const void *p, size_t n, struct sc_err *err)
     return write_all(w, p, n, err);
 }
 
+int
+writer_put(void *w, const uint8_t *p, size_t n, struct sc_err *err)
+{
+    return writer_write(w, p, n, err);
+}
+
 uint8_t *
 writer_reserve(struct writer *w, size_t n, struct sc_err *err)
 {

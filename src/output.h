@@ -74,6 +74,9 @@ void writer_set_sink(struct writer *w, writer_sink_fn fn, void *ctx);
 
 /* Writes n bytes (buffered or directly for large spans). 0 or -1. */
 int writer_write(struct writer *w, const void *p, size_t n, struct sc_err *err);
+/* writer_write as a callback (spool_each, keylog_each): ctx is the
+ * writer. */
+int writer_put(void *w, const uint8_t *p, size_t n, struct sc_err *err);
 /* Returns a pointer to n (<= cap) contiguous bytes of buffer space,
  * flushing first if needed; NULL on error. Follow with writer_advance(). */
 uint8_t *writer_reserve(struct writer *w, size_t n, struct sc_err *err);

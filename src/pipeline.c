@@ -47,18 +47,20 @@ write_dsbs(struct ctx *c, enum byte_order o, struct sc_err *err)
 
     for (size_t i = 0; i < c->o->n_secrets; i++) {
         const struct keylog *k = c->o->secrets[i];
-        size_t pos = 0, n, start;
+        uint64_t pos = 0, start;
+        size_t n;
 
         for (;;) {
             start = pos;
-            n = keylog_next_chunk(k, &pos, PCAPNG_DSB_MAX_SECRETS);
+            if (keylog_next_chunk(k, &pos, PCAPNG_DSB_MAX_SECRETS, &n, err) < 0)
+                return -1;
             if (n == 0)
                 break;
             if (writer_write(
                     c->w, head,
                     pcapng_build_dsb_head(head, o, k->type, (uint32_t)n),
                     err) < 0 ||
-                writer_write(c->w, k->data + start, n, err) < 0 ||
+                keylog_each(k, start, n, writer_put, c->w, err) < 0 ||
                 writer_write(c->w, tail,
                              pcapng_build_dsb_tail(tail, o, (uint32_t)n),
                              err) < 0)
@@ -255,7 +257,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
     int rc;
 
     for (size_t i = 0; i < c->o->n_secrets; i++)
-        if (c->o->secrets[i]->len > 0)
+        if (keylog_len(c->o->secrets[i]) > 0)
             have_secrets = true;
     pcapng_init(&pr, in->rd);
     reader_set_retain(in->rd, retain_to_writer, c->w);

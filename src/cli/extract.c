@@ -296,7 +296,7 @@ run_extract(const struct extract_args *a)
         goto done;
     }
     if (tls_mode(a)) {
-        if (x.k.len == 0) {
+        if (keylog_len(&x.k) == 0) {
             fprintf(stderr,
                     "%s: %s: no valid key-log line in its %" PRIu64
                     " TLS secrets block%s\n",
@@ -306,7 +306,8 @@ run_extract(const struct extract_args *a)
             goto done;
         }
         if (open_out(&x, a->output, &x.out, &x.w, &err) < 0 ||
-            writer_write(&x.w, x.k.data, x.k.len, &err) < 0 ||
+            keylog_each(&x.k, 0, keylog_len(&x.k), writer_put, &x.w, &err) <
+                0 ||
             close_out(&x.out, &x.w, &err) < 0) {
             rc = cli_report(&err);
             goto done;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,10 @@ assert_no_secrets(const struct capture *c, const struct sc_err *e)
     ck_assert_ptr_null(strstr(c->text, "feedface"));
 }
 
+/* Text kept in memory up to this many bytes: the suite runs twice, with the
+ * default and with 0 (every byte through the spool's temporary file). */
+static size_t g_mem_max = SPOOL_MEM_DEFAULT;
+
 struct env {
     struct keylog k;
     struct capture cap;
@@ -89,6 +94,7 @@ env_new(uint32_t type)
 
     ck_assert_ptr_nonnull(e);
     keylog_init(&e->k, type);
+    keylog_set_mem_max(&e->k, g_mem_max);
     e->diag.warn = capture_warn;
     e->diag.ctx = &e->cap;
     return e;
@@ -115,11 +121,45 @@ add(struct env *e, const char *s)
     return add_n(e, "keys.log", s, strlen(s));
 }
 
+/* The n bytes of text at off (malloc'd, NUL-terminated). */
+static uint8_t *
+text_at(const struct keylog *k, uint64_t off, size_t n)
+{
+    struct sc_err err = {0};
+    uint8_t *t = malloc(n + 1);
+
+    ck_assert_ptr_nonnull(t);
+    ck_assert_msg(keylog_read(k, off, t, n, &err) == 0, "%s", err.msg);
+    t[n] = '\0';
+    return t;
+}
+
+/* The text at off is p[0..n). */
+static bool
+text_eq(const struct keylog *k, uint64_t off, const void *p, size_t n)
+{
+    uint8_t *t = text_at(k, off, n);
+    bool eq = memcmp(t, p, n) == 0;
+
+    free(t);
+    return eq;
+}
+
 static void
 assert_text(const struct env *e, const char *s)
 {
-    ck_assert_uint_eq(e->k.len, strlen(s));
-    ck_assert(memcmp(e->k.data, s, e->k.len) == 0);
+    ck_assert_uint_eq(keylog_len(&e->k), strlen(s));
+    ck_assert(text_eq(&e->k, 0, s, strlen(s)));
+}
+
+static size_t
+next_chunk(const struct keylog *k, uint64_t *pos, size_t max)
+{
+    struct sc_err err = {0};
+    size_t n;
+
+    ck_assert_msg(keylog_next_chunk(k, pos, max, &n, &err) == 0, "%s", err.msg);
+    return n;
 }
 
 /* One warning containing want. */
@@ -527,7 +567,7 @@ assert_rejected(const void *p, size_t n, const char *want)
     ck_assert_int_eq(add_n(e, "keys.log", p, n), -1);
     ck_assert_int_eq(e->err.kind, SC_ERR_DATA);
     ck_assert_str_eq(e->err.msg, want);
-    ck_assert_uint_eq(e->k.len, 0);
+    ck_assert_uint_eq(keylog_len(&e->k), 0);
     ck_assert_uint_eq(e->k.lines_kept, 0);
     env_free(e);
 }
@@ -639,11 +679,12 @@ START_TEST(line_at_cap_accepted)
     char *l = line_of(KEYLOG_MAX_LINE);
 
     ck_assert_int_eq(add(e, l), 0);
-    ck_assert_uint_eq(e->k.len, KEYLOG_MAX_LINE + 1);
+    ck_assert_uint_eq(keylog_len(&e->k), KEYLOG_MAX_LINE + 1);
     keylog_free(&e->k);
     keylog_init(&e->k, SECRETS_TLS);
+    keylog_set_mem_max(&e->k, g_mem_max);
     ck_assert_int_eq(add_via_file(e, l, KEYLOG_MAX_LINE), 0);
-    ck_assert_uint_eq(e->k.len, KEYLOG_MAX_LINE + 1);
+    ck_assert_uint_eq(keylog_len(&e->k), KEYLOG_MAX_LINE + 1);
     free(l);
     env_free(e);
 }
@@ -702,12 +743,12 @@ START_TEST(log_20mb_valid)
     char *p = gen_log((size_t)20 << 20, &len, &lines);
 
     ck_assert_int_eq(add_via_file(e, p, len), 0);
-    ck_assert_uint_eq(e->k.len, len);
+    ck_assert_uint_eq(keylog_len(&e->k), len);
     ck_assert_uint_eq(e->k.lines_kept, lines);
-    ck_assert(memcmp(e->k.data, p, len) == 0);
+    ck_assert(text_eq(&e->k, 0, p, len));
     ck_assert_int_eq(add_n(e, "again", p, len), 0);
     ck_assert_uint_eq(e->k.lines_dup, lines);
-    ck_assert_uint_eq(e->k.len, len);
+    ck_assert_uint_eq(keylog_len(&e->k), len);
     free(p);
     env_free(e);
 }
@@ -725,7 +766,7 @@ START_TEST(strict_first_bad_line_is_error)
     ck_assert_int_eq(e->err.kind, SC_ERR_DATA);
     ck_assert_str_eq(e->err.msg, "keys.log:3: label must be upper case");
     ck_assert_int_eq(e->cap.n, 0);
-    ck_assert_uint_eq(e->k.len, 0);
+    ck_assert_uint_eq(keylog_len(&e->k), 0);
     ck_assert_uint_eq(e->k.lines_kept + e->k.lines_bad + e->k.lines_comment, 0);
     env_free(e);
 }
@@ -743,14 +784,12 @@ START_TEST(rollback_restores_everything)
 
     ck_assert_int_eq(add(e, LINE_A "\n"), 0);
     before = e->k;
-    copy = malloc(e->k.len);
-    ck_assert_ptr_nonnull(copy);
-    memcpy(copy, e->k.data, e->k.len);
+    copy = text_at(&e->k, 0, keylog_len(&e->k));
     big[len - 1] = '\0'; /* binary at the very end */
     ck_assert_int_eq(add_n(e, "big.log", big, len), -1);
     ck_assert_str_eq(e->err.msg, "big.log: not a key log (binary data)");
-    ck_assert_uint_eq(e->k.len, before.len);
-    ck_assert(memcmp(e->k.data, copy, before.len) == 0);
+    ck_assert_uint_eq(keylog_len(&e->k), keylog_len(&before));
+    ck_assert(text_eq(&e->k, 0, copy, keylog_len(&before)));
     ck_assert_uint_eq(e->k.lines_kept, before.lines_kept);
     ck_assert_uint_eq(e->k.lines_dup, before.lines_dup);
     ck_assert_uint_eq(e->k.lines_bad, before.lines_bad);
@@ -795,22 +834,23 @@ END_TEST
 START_TEST(chunks_at_line_boundaries)
 {
     struct env *e = env_new(SECRETS_TLS);
-    size_t len, lines, pos = 0, n, total = 0, max = KEYLOG_MAX_LINE + 1;
+    size_t len, lines, n, total = 0, max = KEYLOG_MAX_LINE + 1;
+    uint64_t pos = 0;
     char *p = gen_log((size_t)3 << 20, &len, &lines);
     int chunks = 0;
 
     ck_assert_int_eq(add_n(e, "big.log", p, len), 0);
-    while ((n = keylog_next_chunk(&e->k, &pos, max)) != 0) {
+    while ((n = next_chunk(&e->k, &pos, max)) != 0) {
         ck_assert_uint_le(n, max);
-        ck_assert_uint_eq(e->k.data[pos - 1], '\n');
-        ck_assert(memcmp(e->k.data + total, p + total, n) == 0);
+        ck_assert(text_eq(&e->k, pos - 1, "\n", 1));
+        ck_assert(text_eq(&e->k, total, p + total, n));
         total += n;
         ck_assert_uint_eq(pos, total);
         chunks++;
     }
     ck_assert_uint_eq(total, len);
     ck_assert_int_ge(chunks, 12);
-    ck_assert_uint_eq(keylog_next_chunk(&e->k, &pos, max), 0);
+    ck_assert_uint_eq(next_chunk(&e->k, &pos, max), 0);
     free(p);
     env_free(e);
 }
@@ -819,10 +859,10 @@ END_TEST
 START_TEST(chunks_empty)
 {
     struct keylog k;
-    size_t pos = 0;
+    uint64_t pos = 0;
 
     keylog_init(&k, SECRETS_TLS);
-    ck_assert_uint_eq(keylog_next_chunk(&k, &pos, KEYLOG_MAX_LINE + 1), 0);
+    ck_assert_uint_eq(next_chunk(&k, &pos, KEYLOG_MAX_LINE + 1), 0);
     keylog_free(&k);
 }
 END_TEST
@@ -844,9 +884,9 @@ START_TEST(raw_verbatim)
         ck_assert(!e->k.validated);
         ck_assert_int_eq(add_n(e, "k", in, sizeof(in) - 1), 0);
         ck_assert_int_eq(add_n(e, "k", in, sizeof(in) - 1), 0);
-        ck_assert_uint_eq(e->k.len, 2 * (sizeof(in) - 1));
-        ck_assert(memcmp(e->k.data, in, sizeof(in) - 1) == 0);
-        ck_assert(memcmp(e->k.data + sizeof(in) - 1, in, sizeof(in) - 1) == 0);
+        ck_assert_uint_eq(keylog_len(&e->k), 2 * (sizeof(in) - 1));
+        ck_assert(text_eq(&e->k, 0, in, sizeof(in) - 1));
+        ck_assert(text_eq(&e->k, sizeof(in) - 1, in, sizeof(in) - 1));
         ck_assert_int_eq(e->cap.n, 0);
         env_free(e);
     }
@@ -862,7 +902,7 @@ START_TEST(raw_empty_rejected)
     ck_assert_str_eq(e->err.msg, "k: empty file");
     ck_assert_int_eq(add_via_file(e, "", 0), -1);
     ck_assert_ptr_nonnull(strstr(e->err.msg, ": empty file"));
-    ck_assert_uint_eq(e->k.len, 0);
+    ck_assert_uint_eq(keylog_len(&e->k), 0);
     env_free(e);
 }
 END_TEST
@@ -870,16 +910,17 @@ END_TEST
 START_TEST(raw_file_and_chunks)
 {
     struct env *e = env_new(0x12345678u);
-    size_t n = 200000, i, pos = 0, got, total = 0;
+    size_t n = 200000, i, got, total = 0;
+    uint64_t pos = 0;
     uint8_t *p = malloc(n);
 
     ck_assert_ptr_nonnull(p);
     for (i = 0; i < n; i++)
         p[i] = (uint8_t)(i * 31);
     ck_assert_int_eq(add_via_file(e, p, n), 0);
-    ck_assert_uint_eq(e->k.len, n);
-    ck_assert(memcmp(e->k.data, p, n) == 0);
-    while ((got = keylog_next_chunk(&e->k, &pos, 7000)) != 0) {
+    ck_assert_uint_eq(keylog_len(&e->k), n);
+    ck_assert(text_eq(&e->k, 0, p, n));
+    while ((got = next_chunk(&e->k, &pos, 7000)) != 0) {
         ck_assert_uint_eq(got, n - total < 7000 ? n - total : 7000);
         total += got;
     }
@@ -1042,8 +1083,8 @@ START_TEST(file_read_boundaries)
                                   SEC_A);
         }
         ck_assert_int_eq(add_via_file(e, in, n), 0);
-        ck_assert_uint_eq(e->k.len, wn);
-        ck_assert(memcmp(e->k.data, want, wn) == 0);
+        ck_assert_uint_eq(keylog_len(&e->k), wn);
+        ck_assert(text_eq(&e->k, 0, want, wn));
         ck_assert_int_eq(e->cap.n, 0);
         env_free(e);
     }
@@ -1115,9 +1156,9 @@ END_TEST
     } while (0)
 
 static Suite *
-keylog_suite(void)
+keylog_suite(const char *name)
 {
-    Suite *s = suite_create("keylog");
+    Suite *s = suite_create(name);
 
     ADD(s, tls_valid_lf);
     ADD(s, tls_upper_case_hex);
@@ -1178,5 +1219,8 @@ keylog_suite(void)
 int
 main(void)
 {
-    return tu_run(keylog_suite());
+    int rc = tu_run(keylog_suite("keylog"));
+
+    g_mem_max = 0;
+    return tu_run(keylog_suite("keylog (text in a temporary file)")) | rc;
 }

@@ -463,6 +463,8 @@ START_TEST(pcap_truncated_record_is_an_error)
 }
 END_TEST
 
+/* Loop index 0: the text spooled to a temporary file past 4 MiB (the
+ * default), 1: all of it in memory (the plain path). Same output. */
 START_TEST(large_keylog_split_at_line_boundaries)
 {
     /* 17.6 MB of valid lines: more than one DSB may hold. */
@@ -485,7 +487,13 @@ START_TEST(large_keylog_split_at_line_boundaries)
         *p++ = '\n';
     }
     *p = '\0';
-    tls_keylog(&k, text);
+    keylog_init(&k, SECRETS_TLS);
+    if (_i == 1)
+        keylog_set_mem_max(&k, SIZE_MAX);
+    ck_assert_int_eq(keylog_add_mem(&k, "keys", (const uint8_t *)text,
+                                    strlen(text), NULL, NULL, &err),
+                     0);
+    ck_assert(spool_spilled(&k.text) == (_i == 0));
     shb(&in, BO_LE, 0, -1);
     idb(&in, BO_LE);
     r = run(&in, 4096, &k, false, false);
@@ -534,7 +542,7 @@ pipeline_suite(void)
     tcase_add_test(tc, pcapng_error_names_offset);
     tcase_add_test(tc, pcap_converted_exactly_in_either_byte_order);
     tcase_add_test(tc, pcap_truncated_record_is_an_error);
-    tcase_add_test(tc, large_keylog_split_at_line_boundaries);
+    tcase_add_loop_test(tc, large_keylog_split_at_line_boundaries, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

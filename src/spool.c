@@ -165,6 +165,8 @@ spool_append(struct spool *s, const void *p, size_t n, struct sc_err *err)
     const uint8_t *b = p;
     size_t room, k;
 
+    if (n == 0)
+        return 0;
     if (n > UINT64_MAX - s->len)
         return sc_err_set(err, SC_ERR_IO, "spool too large");
     if (s->fd < 0) {
@@ -231,7 +233,8 @@ spool_peek(const struct spool *s, uint64_t off, size_t n, uint8_t *scratch,
     from_file = s->file_len - off < n ? (size_t)(s->file_len - off) : n;
     if (read_at(s->fd, off, scratch, from_file, err) < 0)
         return NULL;
-    memcpy(scratch + from_file, s->mem, n - from_file);
+    if (n > from_file)
+        memcpy(scratch + from_file, s->mem, n - from_file);
     return scratch;
 }
 

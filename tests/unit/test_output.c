@@ -1,7 +1,6 @@
 /*
  * test_output.c - the buffered writer and atomic file output.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -32,21 +31,6 @@ teardown(void)
     strcpy(dir, "/tmp/sc_out_XXXXXX");
 }
 
-static int
-count_entries(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-    int n = 0;
-
-    ck_assert_ptr_nonnull(d);
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            n++;
-    closedir(d);
-    return n;
-}
-
 static void
 write_file(const char *path, const char *text)
 {
@@ -71,7 +55,7 @@ START_TEST(commit_publishes_and_replaces_atomically)
     write_file(target, "old contents");
     ck_assert_int_eq(out_open(&o, target, &err), 0);
     /* The temp file sits beside the target; the target is untouched. */
-    ck_assert_int_eq(count_entries(dir), 2);
+    ck_assert_int_eq(tu_dir_entries(dir), 2);
     data = tu_slurp(target, &len);
     ck_assert_mem_eq(data, "old contents", len);
     free(data);
@@ -81,7 +65,7 @@ START_TEST(commit_publishes_and_replaces_atomically)
     ck_assert_int_eq(out_commit(&o, &err), 0);
     out_abort(&o);
     writer_free(&w);
-    ck_assert_int_eq(count_entries(dir), 1);
+    ck_assert_int_eq(tu_dir_entries(dir), 1);
     data = tu_slurp(target, &len);
     ck_assert_uint_eq(len, 3);
     ck_assert_mem_eq(data, "new", 3);
@@ -106,7 +90,7 @@ START_TEST(abort_leaves_nothing_and_keeps_old_output)
     ck_assert_int_eq(write(o.fd, "partial", 7), 7);
     out_abort(&o);
     out_abort(&o); /* twice is harmless */
-    ck_assert_int_eq(count_entries(dir), 1);
+    ck_assert_int_eq(tu_dir_entries(dir), 1);
     data = tu_slurp(target, &len);
     ck_assert_uint_eq(len, 7);
     ck_assert_mem_eq(data, "keep me", 7);

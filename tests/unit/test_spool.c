@@ -3,7 +3,6 @@
  * boundary (reads that straddle it, truncation on either side), reads in
  * pieces, and the temporary directory ($TMPDIR, a missing one).
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -193,20 +192,6 @@ START_TEST(each_in_pieces)
 }
 END_TEST
 
-static size_t
-entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    size_t n = 0;
-
-    ck_assert_ptr_nonnull(d);
-    while ((e = readdir(d)) != NULL)
-        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return n;
-}
-
 /* $TMPDIR is used and nothing is left in it, even while the spool is open;
  * a missing $TMPDIR is a clear error. */
 START_TEST(tmpdir_used_and_left_empty)
@@ -221,7 +206,7 @@ START_TEST(tmpdir_used_and_left_empty)
     spool_init(&s, 0);
     ck_assert_int_eq(spool_append(&s, &b, 1, &err), 0);
     ck_assert(spool_spilled(&s));
-    ck_assert_uint_eq(entries(dir), 0);
+    ck_assert_uint_eq(tu_dir_entries(dir), 0);
     spool_free(&s);
     ck_assert_int_eq(rmdir(dir), 0);
     spool_init(&s, 0);

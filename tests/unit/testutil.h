@@ -20,6 +20,9 @@ const char *tu_fixture(const char *name);
 /* Reads a whole file into a malloc'd buffer (aborts the test on failure). */
 uint8_t *tu_slurp(const char *path, size_t *len);
 
+/* Number of entries in a directory, "." and ".." not counted. */
+int tu_dir_entries(const char *path);
+
 /* Runs a suite, returns the process exit status (0 when all passed). */
 int tu_run(Suite *s);
 

@@ -100,6 +100,21 @@ pcap_parse_header(const uint8_t p[PCAP_FILE_HDR_LEN], struct pcap_header *h,
     return 0;
 }
 
+/* How caplen and len are stored, from the version (libpcap sf-pcap.c):
+ * before 2.3 they were swapped, 2.3 files exist both ways, and DG/UX 543.0
+ * is treated as swapped too. */
+static enum len_order
+pcap_len_order(const struct pcap_header *h)
+{
+    if (h->ver_major == 543)
+        return LENS_SWAPPED;
+    if (h->ver_minor < 3)
+        return LENS_SWAPPED;
+    if (h->ver_minor == 3)
+        return LENS_MAYBE_SWAPPED;
+    return LENS_NORMAL;
+}
+
 int
 pcap_open(struct pcap_reader *pr, struct reader *rd, const char *name,
           struct sc_err *err)
@@ -122,27 +137,19 @@ pcap_open(struct pcap_reader *pr, struct reader *rd, const char *name,
                       name != NULL ? ": " : "");
         return -1;
     }
+    pr->lens = (uint8_t)pcap_len_order(&pr->hdr);
+    /* The inline path of pcap_next takes the usual records. */
+    pr->fast = pr->lens == LENS_NORMAL && !pr->hdr.modified;
+    pr->limit = !reader_source(rd)->inflating && reader_source(rd)->size >= 0
+                    ? (uint64_t)reader_source(rd)->size
+                    : UINT64_MAX;
     reader_consume(rd, PCAP_FILE_HDR_LEN);
     return 0;
 }
 
-/* How caplen and len are stored, from the version (libpcap sf-pcap.c):
- * before 2.3 they were swapped, 2.3 files exist both ways, and DG/UX 543.0
- * is treated as swapped too. */
-static enum len_order
-pcap_len_order(const struct pcap_header *h)
-{
-    if (h->ver_major == 543)
-        return LENS_SWAPPED;
-    if (h->ver_minor < 3)
-        return LENS_SWAPPED;
-    if (h->ver_minor == 3)
-        return LENS_MAYBE_SWAPPED;
-    return LENS_NORMAL;
-}
-
 int
-pcap_next(struct pcap_reader *pr, struct pcap_record *rec, struct sc_err *err)
+pcap_next_slow(struct pcap_reader *pr, struct pcap_record *rec,
+               struct sc_err *err)
 {
     const struct pcap_header *h = &pr->hdr;
     uint64_t off = reader_offset(pr->rd);
@@ -168,7 +175,7 @@ pcap_next(struct pcap_reader *pr, struct pcap_record *rec, struct sc_err *err)
     }
     caplen = bo_get32(h->order, p + 8);
     origlen = bo_get32(h->order, p + 12);
-    lens = pcap_len_order(h);
+    lens = (enum len_order)pr->lens;
     if (lens == LENS_SWAPPED ||
         (lens == LENS_MAYBE_SWAPPED && caplen > origlen)) {
         uint32_t tmp = caplen;
@@ -187,8 +194,7 @@ pcap_next(struct pcap_reader *pr, struct pcap_record *rec, struct sc_err *err)
      * that is truncated, and the reader need not grow its buffer to find
      * out. Pipes and gzip streams learn it by reading. */
     src = reader_source(pr->rd);
-    if (!src->inflating && src->size >= 0 &&
-        off + hl + caplen > (uint64_t)src->size) {
+    if (off + hl + caplen > pr->limit) {
         uint64_t size = (uint64_t)src->size;
         uint64_t left = size > off + hl ? size - off - hl : 0;
 

@@ -59,6 +59,11 @@ struct pcap_reader {
     const char *name; /* for messages */
     struct pcap_header hdr;
     uint64_t records; /* records returned so far */
+    /* Set by pcap_open from hdr and the source, so that nothing per record
+     * has to derive them again: */
+    uint8_t lens;   /* how caplen and len are stored (enum in pcap.c) */
+    bool fast;      /* records can take pcap_next_fast */
+    uint64_t limit; /* file size for a regular file, else UINT64_MAX */
 };
 
 /* Reads and validates the 24-byte file header. 0 or -1. */
@@ -73,7 +78,61 @@ int pcap_parse_header(const uint8_t p[PCAP_FILE_HDR_LEN], struct pcap_header *h,
 /* Returns 1 with *rec filled, 0 at a clean end of file, -1 on error (a
  * truncated record is an error naming the record and its offset). The
  * record's bytes are consumed from the reader. */
-int pcap_next(struct pcap_reader *pr, struct pcap_record *rec,
-              struct sc_err *err);
+static inline int pcap_next(struct pcap_reader *pr, struct pcap_record *rec,
+                            struct sc_err *err);
+
+/* pcap_next for every record; it makes every check and reports every
+ * error. */
+int pcap_next_slow(struct pcap_reader *pr, struct pcap_record *rec,
+                   struct sc_err *err);
+
+/*
+ * The usual record, inline because pcap input pays it per packet: 16-byte
+ * header, caplen and len in their normal places (pr->fast set), byte order
+ * o (a constant in each instance) and the whole record already buffered.
+ * The same checks as pcap_next_slow; 1 with *rec filled, or 0 when anything
+ * is unusual (pcap_next_slow then does it all again and reports the error,
+ * if any).
+ */
+static inline __attribute__((always_inline)) int
+pcap_next_fast(struct pcap_reader *pr, struct pcap_record *rec,
+               enum byte_order o)
+{
+    struct reader *rd = pr->rd;
+    const uint8_t *p = reader_ptr(rd);
+    size_t have = reader_buffered(rd);
+    uint64_t off = reader_offset(rd);
+    uint32_t caplen;
+
+    if (have < 16)
+        return 0;
+    caplen = bo_get32(o, p + 8);
+    /* caplen <= PCAP_MAX_CAPLEN, so 16 + caplen cannot wrap. */
+    if (caplen > PCAP_MAX_CAPLEN || 16 + (size_t)caplen > have ||
+        off + 16 + caplen > pr->limit)
+        return 0;
+    rec->number = pr->records + 1;
+    rec->offset = off;
+    rec->ts_sec = bo_get32(o, p);
+    rec->ts_frac = bo_get32(o, p + 4);
+    rec->caplen = caplen;
+    rec->origlen = bo_get32(o, p + 12);
+    rec->data = p + 16;
+    rec->ifindex = 0;
+    rec->protocol = 0;
+    rec->pkt_type = 0;
+    reader_consume(rd, 16 + (size_t)caplen);
+    pr->records = rec->number;
+    return 1;
+}
+
+static inline int
+pcap_next(struct pcap_reader *pr, struct pcap_record *rec, struct sc_err *err)
+{
+    if (pr->fast && (pr->hdr.order == BO_LE ? pcap_next_fast(pr, rec, BO_LE)
+                                            : pcap_next_fast(pr, rec, BO_BE)))
+        return 1;
+    return pcap_next_slow(pr, rec, err);
+}
 
 #endif

@@ -30,7 +30,7 @@
 #define MIN_SPB 16u
 #define MIN_NRB 16u
 #define MIN_ISB 24u
-#define MIN_EPB 32u
+#define MIN_EPB PCAPNG_MIN_EPB
 #define MIN_DSB 20u
 #define MIN_CB 16u
 
@@ -78,7 +78,12 @@ pcapng_block_name(uint32_t type, char *buf)
 void
 pcapng_init(struct pcapng_reader *pr, struct reader *rd)
 {
+    const struct source *src = rd != NULL ? reader_source(rd) : NULL;
+
     pr->rd = rd;
+    pr->limit = src != NULL && !src->inflating && src->size >= 0
+                    ? (uint64_t)src->size
+                    : UINT64_MAX;
     pr->order = BO_LE;
     pr->blocks = 0;
     pr->sections = 0;
@@ -458,9 +463,11 @@ pcapng_check_block(struct pcapng_reader *pr, const struct pcapng_block *b,
     }
 }
 
-int
-pcapng_next(struct pcapng_reader *pr, struct pcapng_block *b,
-            struct sc_err *err)
+/* The general path of pcapng_next: every block can go through it, and
+ * every error is reported from here. Kept out of line so that the fast
+ * path stays small. */
+static __attribute__((noinline)) int
+next_slow(struct pcapng_reader *pr, struct pcapng_block *b, struct sc_err *err)
 {
     uint64_t off = reader_offset(pr->rd);
     uint64_t number = pr->blocks + 1;
@@ -527,7 +534,7 @@ pcapng_next(struct pcapng_reader *pr, struct pcapng_block *b,
      * out (§0.1 of the reliability notes: "no larger than the bytes left in
      * the file"). Pipes and gzip streams learn it by reading. */
     src = reader_source(pr->rd);
-    if (!src->inflating && src->size >= 0 && off + len > (uint64_t)src->size) {
+    if (off + len > pr->limit) {
         uint64_t size = (uint64_t)src->size;
 
         return blk_err(pr, off, number, &type, err,
@@ -553,6 +560,59 @@ pcapng_next(struct pcapng_reader *pr, struct pcapng_block *b,
     reader_consume(pr->rd, len);
     pr->blocks = number;
     return 1;
+}
+
+/*
+ * For a block other than an SHB or an EPB (pcapng_next_epb in pcapng.h
+ * takes the EPBs that pass its checks) already buffered whole in a section
+ * of byte order o (a constant in each instance): the header checks of
+ * next_slow without the reader calls, then pcapng_check_block. 1 with *b
+ * filled; -1 on an error in the body of a block, reported as next_slow
+ * would (every check before it has passed); 0 for anything else, which
+ * next_slow then checks again and reports.
+ */
+static inline __attribute__((always_inline)) int
+next_fast(struct pcapng_reader *pr, struct pcapng_block *b, struct sc_err *err,
+          enum byte_order o)
+{
+    struct reader *rd = pr->rd;
+    const uint8_t *p = reader_ptr(rd);
+    size_t have = reader_buffered(rd);
+    uint64_t off = reader_offset(rd);
+    uint32_t type, len;
+
+    if (have < 12 || pr->sections == 0)
+        return 0;
+    type = bo_get32(o, p);
+    len = bo_get32(o, p + 4);
+    /* The header checks of next_slow (the minimum, a multiple of 4, the
+     * cap, the file size), with the block all buffered. */
+    if (type == PCAPNG_BT_SHB || type == PCAPNG_BT_EPB || len > have ||
+        len % 4 != 0 || len < min_len(type) || len > PCAPNG_MAX_BLOCK ||
+        off + len > pr->limit)
+        return 0;
+    b->type = type;
+    b->len = len;
+    b->data = p;
+    b->order = o;
+    b->offset = off;
+    b->number = pr->blocks + 1;
+    b->section = pr->sections;
+    if (pcapng_check_block(pr, b, err) < 0)
+        return -1;
+    reader_consume(rd, len);
+    pr->blocks = b->number;
+    return 1;
+}
+
+int
+pcapng_next_slow(struct pcapng_reader *pr, struct pcapng_block *b,
+                 struct sc_err *err)
+{
+    int rc = pr->order == BO_LE ? next_fast(pr, b, err, BO_LE)
+                                : next_fast(pr, b, err, BO_BE);
+
+    return rc != 0 ? rc : next_slow(pr, b, err);
 }
 
 int

@@ -48,6 +48,8 @@
 #define PCAPNG_BT_DCB 0x40000BADu
 
 #define PCAPNG_BOM 0x1A2B3C4Du
+/* Smallest EPB: 12 bytes of framing and a 20-byte fixed part. */
+#define PCAPNG_MIN_EPB 32u
 /* Largest block accepted: Wireshark's reader limit (MIN_EPB_SIZE + 128 MiB
  * + 128 KiB); a larger block cannot be opened by Wireshark anyway. */
 #define PCAPNG_MAX_BLOCK 134348832u
@@ -76,6 +78,9 @@ struct pcapng_block {
 
 struct pcapng_reader {
     struct reader *rd;
+    /* Stream offset no block may end beyond: the size of a regular file,
+     * UINT64_MAX for pipes and decompressed streams. */
+    uint64_t limit;
     enum byte_order order;       /* of the current section */
     uint64_t blocks;             /* blocks returned so far */
     uint64_t sections;           /* sections seen so far */
@@ -91,13 +96,74 @@ void pcapng_free(struct pcapng_reader *pr);
 /* Returns 1 with *b filled (a validated block, consumed from the reader),
  * 0 at a clean end of stream (between blocks), -1 on error. A stream that
  * ends inside a block is an error naming the block's offset. */
-int pcapng_next(struct pcapng_reader *pr, struct pcapng_block *b,
-                struct sc_err *err);
+static inline int pcapng_next(struct pcapng_reader *pr, struct pcapng_block *b,
+                              struct sc_err *err);
+
+/* pcapng_next for every block; it makes every check and reports every
+ * error. */
+int pcapng_next_slow(struct pcapng_reader *pr, struct pcapng_block *b,
+                     struct sc_err *err);
 
 /* Validates one complete block in place (no I/O). iface state is updated
  * for IDBs and SHBs. Used by pcapng_next and exposed for unit tests. */
 int pcapng_check_block(struct pcapng_reader *pr, const struct pcapng_block *b,
                        struct sc_err *err);
+
+/*
+ * The usual block, inline because it is paid per packet: an EPB without
+ * options, all buffered, in a section of byte order o (a constant in each
+ * instance). It makes the checks of pcapng_next_slow and
+ * pcapng_check_block; 1 with *b filled, or 0 when anything is unusual
+ * (pcapng_next_slow then does it all again and reports the error, if
+ * any). An EPB with options goes through pcapng_check_block in full.
+ */
+static inline __attribute__((always_inline)) int
+pcapng_next_epb(struct pcapng_reader *pr, struct pcapng_block *b,
+                struct sc_err *err, enum byte_order o)
+{
+    struct reader *rd = pr->rd;
+    const uint8_t *p = reader_ptr(rd);
+    size_t have = reader_buffered(rd);
+    uint64_t off = reader_offset(rd), opts;
+    uint32_t len;
+
+    if (have < PCAPNG_MIN_EPB || pr->sections == 0 ||
+        bo_get32(o, p) != PCAPNG_BT_EPB)
+        return 0;
+    len = bo_get32(o, p + 4);
+    /* Framing (a multiple of 4, the minimum and the cap, the file size, the
+     * trailer), then the interface and the captured length (pad4 in 64
+     * bits: no wrap). */
+    if (len > have || len % 4 != 0 || len < PCAPNG_MIN_EPB ||
+        len > PCAPNG_MAX_BLOCK || off + len > pr->limit ||
+        bo_get32(o, p + len - 4) != len || bo_get32(o, p + 8) >= pr->n_ifaces)
+        return 0;
+    opts = 28 + pad4(bo_get32(o, p + 20));
+    if (opts > len - 4)
+        return 0;
+    b->type = PCAPNG_BT_EPB;
+    b->len = len;
+    b->data = p;
+    b->order = o;
+    b->offset = off;
+    b->number = pr->blocks + 1;
+    b->section = pr->sections;
+    if (opts < len - 4 && pcapng_check_block(pr, b, err) < 0)
+        return -1;
+    reader_consume(rd, len);
+    pr->blocks = b->number;
+    return 1;
+}
+
+static inline int
+pcapng_next(struct pcapng_reader *pr, struct pcapng_block *b,
+            struct sc_err *err)
+{
+    int rc = pr->order == BO_LE ? pcapng_next_epb(pr, b, err, BO_LE)
+                                : pcapng_next_epb(pr, b, err, BO_BE);
+
+    return rc != 0 ? rc : pcapng_next_slow(pr, b, err);
+}
 
 /* Options iteration over a validated block. */
 struct pcapng_opt_iter {

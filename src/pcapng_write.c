@@ -25,7 +25,6 @@
 #define OPT_SHB_USERAPPL 4
 #define OPT_IF_TSRESOL 9
 #define OPT_IF_FCSLEN 13
-#define OPT_EPB_FLAGS 2
 
 #define SHB_USERAPPL_MAX 256
 
@@ -105,54 +104,6 @@ pcapng_build_idb(uint8_t *buf, enum byte_order o, uint16_t linktype,
     assert(n <= PCAPNG_IDB_MAX);
     bo_put32(o, buf + 4, (uint32_t)n);
     bo_put32(o, buf + n - 4, (uint32_t)n);
-    return n;
-}
-
-uint64_t
-pcapng_epb_len(uint32_t caplen, uint32_t flags)
-{
-    /* 28 header + data + padding [+ epb_flags 8 + endofopt 4] + trailer. */
-    return 32 + pad4(caplen) + (flags != 0 ? 12 : 0);
-}
-
-size_t
-pcapng_build_epb_head(uint8_t *buf, enum byte_order o, uint32_t iface,
-                      uint64_t ts, uint32_t caplen, uint32_t origlen,
-                      uint32_t flags)
-{
-    uint64_t len = pcapng_epb_len(caplen, flags);
-
-    assert(len <= UINT32_MAX);
-    bo_put32(o, buf, PCAPNG_BT_EPB);
-    bo_put32(o, buf + 4, (uint32_t)len);
-    bo_put32(o, buf + 8, iface);
-    /* "the upper 32 bits [...] then the lower 32 bits", each in section
-     * order (not one 64-bit field). */
-    bo_put32(o, buf + 12, (uint32_t)(ts >> 32));
-    bo_put32(o, buf + 16, (uint32_t)ts);
-    bo_put32(o, buf + 20, caplen);
-    bo_put32(o, buf + 24, origlen);
-    return PCAPNG_EPB_HDR_LEN;
-}
-
-size_t
-pcapng_build_epb_tail(uint8_t *buf, enum byte_order o, uint32_t caplen,
-                      uint32_t flags)
-{
-    uint64_t len = pcapng_epb_len(caplen, flags);
-    size_t n = (size_t)(pad4(caplen) - caplen);
-
-    memset(buf, 0, n);
-    if (flags != 0) {
-        uint8_t v[4];
-
-        bo_put32(o, v, flags);
-        n += put_opt(buf + n, o, OPT_EPB_FLAGS, v, 4);
-        n += put_endofopt(buf + n, o);
-    }
-    bo_put32(o, buf + n, (uint32_t)len);
-    n += 4;
-    assert(n <= PCAPNG_EPB_TAIL_MAX);
     return n;
 }
 

@@ -12,10 +12,13 @@
 #ifndef SC_PCAPNG_WRITE_H
 #define SC_PCAPNG_WRITE_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "byteorder.h"
+#include "pcapng.h"
 
 /* SHB v1.0, section length -1, with shb_userappl = userappl (may be NULL
  * for none). Needs PCAPNG_SHB_MAX bytes at most for a userappl of up to
@@ -33,16 +36,65 @@ size_t pcapng_build_idb(uint8_t *buf, enum byte_order o, uint16_t linktype,
 
 /* EPB header (28 bytes) for a packet of caplen bytes with epb_flags when
  * flags != 0. The caller writes the data, then pcapng_build_epb_tail()
- * (padding, options, trailer). */
+ * (padding, options, trailer).
+ *
+ * These three are inline: pcap input calls them for every record, and on
+ * small packets a call costs as much as the work. */
 #define PCAPNG_EPB_HDR_LEN 28
 #define PCAPNG_EPB_TAIL_MAX 20
-size_t pcapng_build_epb_head(uint8_t *buf, enum byte_order o, uint32_t iface,
-                             uint64_t ts, uint32_t caplen, uint32_t origlen,
-                             uint32_t flags);
-size_t pcapng_build_epb_tail(uint8_t *buf, enum byte_order o, uint32_t caplen,
-                             uint32_t flags);
+
 /* Total length of such an EPB (64-bit: caplen may be large). */
-uint64_t pcapng_epb_len(uint32_t caplen, uint32_t flags);
+static inline uint64_t
+pcapng_epb_len(uint32_t caplen, uint32_t flags)
+{
+    /* 28 header + data + padding [+ epb_flags 8 + endofopt 4] + trailer. */
+    return 32 + pad4(caplen) + (flags != 0 ? 12 : 0);
+}
+
+static inline size_t
+pcapng_build_epb_head(uint8_t *buf, enum byte_order o, uint32_t iface,
+                      uint64_t ts, uint32_t caplen, uint32_t origlen,
+                      uint32_t flags)
+{
+    uint64_t len = pcapng_epb_len(caplen, flags);
+
+    assert(len <= UINT32_MAX);
+    bo_put32(o, buf, PCAPNG_BT_EPB);
+    bo_put32(o, buf + 4, (uint32_t)len);
+    bo_put32(o, buf + 8, iface);
+    /* "the upper 32 bits [...] then the lower 32 bits", each in section
+     * order (not one 64-bit field). */
+    bo_put32(o, buf + 12, (uint32_t)(ts >> 32));
+    bo_put32(o, buf + 16, (uint32_t)ts);
+    bo_put32(o, buf + 20, caplen);
+    bo_put32(o, buf + 24, origlen);
+    return PCAPNG_EPB_HDR_LEN;
+}
+
+static inline size_t
+pcapng_build_epb_tail(uint8_t *buf, enum byte_order o, uint32_t caplen,
+                      uint32_t flags)
+{
+    uint64_t len = pcapng_epb_len(caplen, flags);
+    size_t n = (size_t)(pad4(caplen) - caplen);
+
+    /* The padding (0-3 bytes) as one 4-byte store of zeros: the tail is
+     * always at least n + 4 bytes, and what follows the padding is
+     * written over the rest. */
+    memset(buf, 0, 4);
+    if (flags != 0) {
+        /* epb_flags (code 2, length 4), then opt_endofopt (0, 0). */
+        bo_put16(o, buf + n, 2);
+        bo_put16(o, buf + n + 2, 4);
+        bo_put32(o, buf + n + 4, flags);
+        bo_put32(o, buf + n + 8, 0);
+        n += 12;
+    }
+    bo_put32(o, buf + n, (uint32_t)len);
+    n += 4;
+    assert(n <= PCAPNG_EPB_TAIL_MAX);
+    return n;
+}
 
 /* DSB header (16 bytes: type, length, secrets type, secrets length) and
  * tail (zero padding + trailer, at most 7 bytes) for secrets_len bytes with

@@ -19,17 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct reader {
-    struct source *src;
-    uint8_t *buf;
-    size_t cap, max;
-    size_t keep, pos, end;
-    uint64_t base; /* stream offset of buf[0] */
-    bool eof;
-    reader_retain_fn retain;
-    void *retain_ctx;
-};
-
 struct reader *
 reader_new(struct source *src, size_t max, struct sc_err *err)
 {
@@ -131,7 +120,8 @@ make_room(struct reader *r, size_t n, struct sc_err *err)
 }
 
 int
-reader_fill(struct reader *r, size_t n, const uint8_t **p, struct sc_err *err)
+reader_fill_slow(struct reader *r, size_t n, const uint8_t **p,
+                 struct sc_err *err)
 {
     if (r->end - r->pos >= n) {
         *p = r->buf + r->pos;
@@ -163,27 +153,6 @@ reader_fill(struct reader *r, size_t n, const uint8_t **p, struct sc_err *err)
     return 1;
 }
 
-size_t
-reader_buffered(const struct reader *r)
-{
-    return r->end - r->pos;
-}
-
-const uint8_t *
-reader_ptr(const struct reader *r)
-{
-    return r->buf + r->pos;
-}
-
-void
-reader_consume(struct reader *r, size_t n)
-{
-    assert(n <= r->end - r->pos);
-    r->pos += n;
-    if (r->retain == NULL)
-        r->keep = r->pos;
-}
-
 int
 reader_skip(struct reader *r, uint64_t n, struct sc_err *err)
 {
@@ -208,16 +177,4 @@ reader_skip(struct reader *r, uint64_t n, struct sc_err *err)
         n -= step;
     }
     return 1;
-}
-
-uint64_t
-reader_offset(const struct reader *r)
-{
-    return r->base + r->pos;
-}
-
-const struct source *
-reader_source(const struct reader *r)
-{
-    return r->src;
 }

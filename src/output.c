@@ -224,14 +224,15 @@ writer_write(struct writer *w, const void *p, size_t n, struct sc_err *err)
 {
     if (w->sticky.kind != SC_ERR_NONE)
         return fail_sticky(w, err);
-    if (n <= w->cap - w->used) {
+    /* Small spans are gathered in the buffer. A span of half the buffer or
+     * more (the pass-through runs of the read buffer) goes straight from
+     * the caller's memory after what is buffered: zero copy, and no more
+     * write(2) calls than copying it in would cost. */
+    if (n < w->cap / 2 && n <= w->cap - w->used) {
         memcpy(w->buf + w->used, p, n);
         w->used += n;
         return 0;
     }
-    /* A span larger than the free space: send what is buffered, then the
-     * span itself straight from the caller's memory (zero copy) unless it
-     * is small enough to start a new buffer. */
     if (writer_flush(w, err) < 0)
         return -1;
     if (n < w->cap / 2) {

@@ -3,10 +3,13 @@
  */
 #include "err.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
-volatile int sc_interrupted;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
+               "sc_interrupted is stored by a signal handler");
+_Atomic int sc_interrupted;
 
 int
 sc_err_set(struct sc_err *e, enum sc_err_kind kind, const char *fmt, ...)

@@ -50,7 +50,9 @@ void sc_warn(const struct sc_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* The signal flag: set to the signal number by the CLI's handler. Long loops
- * (reads, writes) check it and fail with SC_ERR_INTR. */
-extern volatile int sc_interrupted;
+ * (reads, writes) check it and fail with SC_ERR_INTR. Atomic (lock-free, so
+ * a signal handler may store it) because the gzip worker thread reads it
+ * too. */
+extern _Atomic int sc_interrupted;
 
 #endif

@@ -18,7 +18,9 @@
 # conv=fsync` for secretcap writing a file (secretcap fsyncs before its
 # atomic rename), `cat F > out` for pcap input, the bare streaming inflate
 # of the same library (gencap inflate) for gzip input, `gzip -1 -c` of the
-# finished pcapng for gzip output. editcap --inject-secrets is run when
+# finished pcapng for gzip output. A `dd bs=1M` row (a read()/write()
+# loop, no sync) shows the user-space floor against cp/cat, which copy
+# inside the kernel. editcap --inject-secrets is run when
 # installed; its row shows how many times slower it is than secretcap
 # writing to stdout (editcap does not fsync either).
 #
@@ -189,6 +191,8 @@ plain_case() {  # plain_case CASE INPUT YARD-STDOUT YARD-FILE
     else
         c+=("cat|-|cat '$in' > @OUT@")
     fi
+    # The user-space floor: a 1 MiB read()/write() loop, no sync.
+    c+=("dd|$3|dd if='$in' of=@OUT@ bs=1M status=none")
     c+=("dd-fsync|-|dd if='$in' of=@OUT@ bs=1M conv=fsync status=none")
     [ -n "$EDITCAP" ] && c+=("editcap|editcap|'$EDITCAP' --inject-secrets tls,'$K' '$in' @OUT@")
     run_case "$cas" "$in" "${c[@]}"

@@ -470,37 +470,21 @@ gz_start(struct gz_source *gz)
     if (t == NULL)
         return false;
     for (i = 0; i < GZ_SLOTS; i++) {
-        t->slot[i].data = malloc(GZ_SLOT_SIZE);
-        if (t->slot[i].data == NULL) {
-            gz_thread_free(t);
-            return false;
-        }
+        if ((t->slot[i].data = malloc(GZ_SLOT_SIZE)) == NULL)
+            goto fail_mem;
     }
-    if (pthread_condattr_init(&ca) != 0) {
-        gz_thread_free(t);
-        return false;
-    }
+    if (pthread_condattr_init(&ca) != 0)
+        goto fail_mem;
     /* read() waits with a timeout; wall-clock jumps must not stretch it. */
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    if (pthread_mutex_init(&t->mu, NULL) != 0) {
-        pthread_condattr_destroy(&ca);
-        gz_thread_free(t);
-        return false;
-    }
-    if (pthread_cond_init(&t->filled, &ca) != 0) {
-        pthread_mutex_destroy(&t->mu);
-        pthread_condattr_destroy(&ca);
-        gz_thread_free(t);
-        return false;
-    }
-    if (pthread_cond_init(&t->emptied, NULL) != 0) {
-        pthread_cond_destroy(&t->filled);
-        pthread_mutex_destroy(&t->mu);
-        pthread_condattr_destroy(&ca);
-        gz_thread_free(t);
-        return false;
-    }
+    rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+         pthread_cond_init(&t->filled, &ca) != 0;
     pthread_condattr_destroy(&ca);
+    if (rc != 0)
+        goto fail_mem;
+    if (pthread_cond_init(&t->emptied, NULL) != 0)
+        goto fail_filled;
+    if (pthread_mutex_init(&t->mu, NULL) != 0)
+        goto fail_emptied;
 
     /* Signals stay with the caller's thread, whose blocking writes and
      * reads they are meant to interrupt (the CLI's handlers have no
@@ -516,15 +500,17 @@ gz_start(struct gz_source *gz)
     gz->t = t; /* before the worker reads it */
     rc = pthread_create(&t->tid, NULL, gz_worker, gz);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
-        gz->t = NULL;
-        pthread_cond_destroy(&t->emptied);
-        pthread_cond_destroy(&t->filled);
-        pthread_mutex_destroy(&t->mu);
-        gz_thread_free(t);
-        return false;
-    }
-    return true;
+    if (rc == 0)
+        return true;
+    gz->t = NULL;
+    pthread_mutex_destroy(&t->mu);
+fail_emptied:
+    pthread_cond_destroy(&t->emptied);
+fail_filled:
+    pthread_cond_destroy(&t->filled);
+fail_mem:
+    gz_thread_free(t);
+    return false;
 }
 
 /* Stops and joins the worker, wherever it is: waiting for a free slot

@@ -591,13 +591,7 @@ next_fast(struct pcapng_reader *pr, struct pcapng_block *b, struct sc_err *err,
         len % 4 != 0 || len < min_len(type) || len > PCAPNG_MAX_BLOCK ||
         off + len > pr->limit)
         return 0;
-    b->type = type;
-    b->len = len;
-    b->data = p;
-    b->order = o;
-    b->offset = off;
-    b->number = pr->blocks + 1;
-    b->section = pr->sections;
+    pcapng_block_at(pr, b, p, type, len, o, off);
     if (pcapng_check_block(pr, b, err) < 0)
         return -1;
     reader_consume(rd, len);

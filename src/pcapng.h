@@ -109,6 +109,22 @@ int pcapng_next_slow(struct pcapng_reader *pr, struct pcapng_block *b,
 int pcapng_check_block(struct pcapng_reader *pr, const struct pcapng_block *b,
                        struct sc_err *err);
 
+/* Fills *b for the block of type and len at p (stream offset off, byte
+ * order o), the next one of pr. For the fast paths below. */
+static inline void
+pcapng_block_at(const struct pcapng_reader *pr, struct pcapng_block *b,
+                const uint8_t *p, uint32_t type, uint32_t len,
+                enum byte_order o, uint64_t off)
+{
+    b->type = type;
+    b->len = len;
+    b->data = p;
+    b->order = o;
+    b->offset = off;
+    b->number = pr->blocks + 1;
+    b->section = pr->sections;
+}
+
 /*
  * The usual block, inline because it is paid per packet: an EPB without
  * options, all buffered, in a section of byte order o (a constant in each
@@ -141,13 +157,7 @@ pcapng_next_epb(struct pcapng_reader *pr, struct pcapng_block *b,
     opts = 28 + pad4(bo_get32(o, p + 20));
     if (opts > len - 4)
         return 0;
-    b->type = PCAPNG_BT_EPB;
-    b->len = len;
-    b->data = p;
-    b->order = o;
-    b->offset = off;
-    b->number = pr->blocks + 1;
-    b->section = pr->sections;
+    pcapng_block_at(pr, b, p, PCAPNG_BT_EPB, len, o, off);
     if (opts < len - 4 && pcapng_check_block(pr, b, err) < 0)
         return -1;
     reader_consume(rd, len);

@@ -41,7 +41,6 @@
 #define KL_MAX_WARN 10
 #define KL_WHY_MAX 160
 #define KL_LABEL_SHOW 64
-/* Explicit caps on the normalised text and on a hash table (in slots). */
 /* Explicit caps on the normalised text (the index keeps 40-bit offsets)
  * and on the hash table (in slots). */
 #define KL_POS_BITS 40
@@ -252,12 +251,11 @@ line_key_len(uint32_t type, const uint8_t *s, size_t len)
     return (size_t)(sp - s);
 }
 
-/* The index hash of a valid line (see struct keylog_index). */
+/* The index hash of a valid line whose conflict key is klen bytes long
+ * (line_key_len; see struct keylog_index). */
 static uint64_t
-line_hash(uint32_t type, const uint8_t *s, size_t len)
+line_hash(const uint8_t *s, size_t len, size_t klen)
 {
-    size_t klen = line_key_len(type, s, len);
-
     return klen != 0 ? hash_bytes(s, klen, true) : hash_bytes(s, len, false);
 }
 
@@ -317,7 +315,7 @@ index_rebuild(struct keylog *k, struct sc_err *err)
 {
     struct keylog_index *ix = k->index;
     const uint8_t *w, *eol;
-    uint64_t off = 0;
+    uint64_t off = 0, h;
     size_t got, at, len;
 
     if (ix == NULL)
@@ -332,8 +330,11 @@ index_rebuild(struct keylog *k, struct sc_err *err)
         /* Every stored line fits a window: at least one ends in it. */
         for (at = 0; (eol = memchr(w + at, '\n', got - at)) != NULL;
              at += len + 1) {
-            len = (size_t)(eol - (w + at));
-            table_put(ix, slot_make(line_hash(k->type, w + at, len), off + at));
+            const uint8_t *line = w + at;
+
+            len = (size_t)(eol - line);
+            h = line_hash(line, len, line_key_len(k->type, line, len));
+            table_put(ix, slot_make(h, off + at));
         }
         assert(at > 0);
         off += at;
@@ -686,7 +687,7 @@ accept_line(struct kl_add *a, const uint8_t *s, size_t len)
     static const uint8_t lf = '\n';
     struct keylog *k = a->k;
     size_t klen = line_key_len(k->type, s, len);
-    uint64_t h = line_hash(k->type, s, len), off = k->text.len;
+    uint64_t h = line_hash(s, len, klen), off = k->text.len;
     struct kl_match m;
 
     a->valid++;

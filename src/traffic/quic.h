@@ -1,0 +1,70 @@
+/*
+ * quic.h - the ClientHello of a QUIC connection, from its client Initial
+ * packets (RFC 9000 §17.2, RFC 9001 §5, RFC 9369 for QUIC v2,
+ * draft-ietf-quic-tls-29 for draft-29).
+ *
+ * For each long-header Initial packet of the client: the Initial secrets
+ * are derived from the Destination Connection ID with the version's salt
+ * and labels (HKDF-Extract, HKDF-Expand-Label "client in" / "quic key" /
+ * "quic iv" / "quic hp", v2: "quicv2 key" ...), header protection is removed
+ * (AES-128-ECB mask), the payload decrypted (AEAD_AES_128_GCM), its frames
+ * parsed (PADDING, PING, ACK, CRYPTO, CONNECTION_CLOSE; anything else ends
+ * the packet) and the CRYPTO data placed by offset into the Initial crypto
+ * stream, across packets and coalesced packets of one datagram, in any
+ * order, with repeats. When the stream holds a complete ClientHello
+ * handshake message (type 1, 24-bit length) it is handed out. A Retry from
+ * the server makes the client's next Initials use the Retry's Source
+ * Connection ID as DCID: each packet is decrypted with the keys of its own
+ * DCID, so that just works. Version Negotiation packets are recognised and
+ * counted. All cryptography is OpenSSL's libcrypto (EVP_KDF HKDF, EVP
+ * AES-128-GCM, AES-128-ECB).
+ *
+ * Versions: 0x00000001 (v1), 0x6b3343cf (v2), 0xff00001d (draft-29; and
+ * drafts 27, 28 which share its salt: 0xff00001b, 0xff00001c).
+ */
+#ifndef SC_TRAFFIC_QUIC_H
+#define SC_TRAFFIC_QUIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define QUIC_V1 0x00000001u
+#define QUIC_V2 0x6b3343cfu
+#define QUIC_DRAFT29 0xff00001du
+
+/* What a datagram held (bits of quic_datagram's result). */
+#define QUIC_SEEN_LONG 0x01  /* a long-header packet of a known version */
+#define QUIC_SEEN_INITIAL 0x02 /* a client Initial that decrypted */
+#define QUIC_HELLO_DONE 0x04 /* the ClientHello is complete now */
+#define QUIC_SEEN_VN 0x08    /* a Version Negotiation packet */
+#define QUIC_SEEN_RETRY 0x10 /* a Retry packet */
+#define QUIC_BAD 0x20        /* a packet failed to decrypt or parse */
+
+/* True when the datagram starts with a long-header Initial packet of a
+ * version listed above (cheap: no decryption); the session table creates
+ * QUIC state only for such flows. */
+bool quic_is_client_initial(const uint8_t *p, size_t len);
+
+/* True when the datagram starts like a QUIC short-header packet (first
+ * byte 01xxxxxx) or any long-header packet of a known version. */
+bool quic_looks_quic(const uint8_t *p, size_t len);
+
+struct quic_conn; /* one connection's client Initial crypto stream */
+
+struct quic_conn *quic_conn_new(void);
+void quic_conn_free(struct quic_conn *c);
+
+/* Feeds one UDP datagram sent by the client. Returns QUIC_* bits. */
+int quic_client_datagram(struct quic_conn *c, const uint8_t *p, size_t len);
+
+/* Once QUIC_HELLO_DONE: the ClientHello body (after its 4-byte handshake
+ * header) and its length, valid until quic_conn_free; NULL before. */
+const uint8_t *quic_client_hello(const struct quic_conn *c, size_t *len);
+
+/* The version of the first client Initial (0 before). */
+uint32_t quic_conn_version(const struct quic_conn *c);
+
+size_t quic_conn_memory(const struct quic_conn *c);
+
+#endif

@@ -51,13 +51,13 @@ struct pkt_stats {
 };
 
 struct l4_packet {
-    uint8_t ipver;     /* 4 or 6: the innermost IP header */
-    uint8_t proto;     /* 6 (TCP) or 17 (UDP) */
-    uint8_t src[16];   /* IPv4: the 4 bytes, then zeros */
+    uint8_t ipver;   /* 4 or 6: the innermost IP header */
+    uint8_t proto;   /* 6 (TCP) or 17 (UDP) */
+    uint8_t src[16]; /* IPv4: the 4 bytes, then zeros */
     uint8_t dst[16];
     uint16_t sport, dport;
-    uint32_t seq;      /* TCP only: sequence number */
-    uint8_t tcp_flags; /* TCP only: FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 */
+    uint32_t seq;        /* TCP only: sequence number */
+    uint8_t tcp_flags;   /* TCP only: FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10 */
     const uint8_t *data; /* TCP or UDP payload; valid until the next call */
     size_t len;
 };

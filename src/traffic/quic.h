@@ -19,8 +19,12 @@
  * counted. All cryptography is OpenSSL's libcrypto (EVP_KDF HKDF, EVP
  * AES-128-GCM, AES-128-ECB).
  *
- * Versions: 0x00000001 (v1), 0x6b3343cf (v2), 0xff00001d (draft-29; and
- * drafts 27, 28 which share its salt: 0xff00001b, 0xff00001c).
+ * Versions: 0x00000001 (v1), 0x6b3343cf (v2), 0x709a50c4 (the provisional
+ * v2 of draft-ietf-quic-v2-03..07, sent by ngtcp2 0.12: v2 labels and packet
+ * types, its own salt), 0xff00001d (draft-29; drafts 30-32 share its salt),
+ * 0xff000021, 0xff000022 (drafts 33, 34: the v1 salt) and 0xff00001b,
+ * 0xff00001c (drafts 27, 28: the salt of drafts 23-28,
+ * 0xc3eef712c72ebb5a11a7d2432bb46365bef9f502).
  */
 #ifndef SC_TRAFFIC_QUIC_H
 #define SC_TRAFFIC_QUIC_H
@@ -31,15 +35,23 @@
 
 #define QUIC_V1 0x00000001u
 #define QUIC_V2 0x6b3343cfu
+#define QUIC_V2_DRAFT 0x709a50c4u /* draft-ietf-quic-v2-03..07 */
+#define QUIC_DRAFT27 0xff00001bu
+#define QUIC_DRAFT28 0xff00001cu
 #define QUIC_DRAFT29 0xff00001du
+#define QUIC_DRAFT30 0xff00001eu
+#define QUIC_DRAFT31 0xff00001fu
+#define QUIC_DRAFT32 0xff000020u
+#define QUIC_DRAFT33 0xff000021u
+#define QUIC_DRAFT34 0xff000022u
 
-/* What a datagram held (bits of quic_datagram's result). */
-#define QUIC_SEEN_LONG 0x01  /* a long-header packet of a known version */
+/* What a datagram held (bits of quic_client_datagram's result). */
+#define QUIC_SEEN_LONG 0x01    /* a long-header packet of a known version */
 #define QUIC_SEEN_INITIAL 0x02 /* a client Initial that decrypted */
-#define QUIC_HELLO_DONE 0x04 /* the ClientHello is complete now */
-#define QUIC_SEEN_VN 0x08    /* a Version Negotiation packet */
-#define QUIC_SEEN_RETRY 0x10 /* a Retry packet */
-#define QUIC_BAD 0x20        /* a packet failed to decrypt or parse */
+#define QUIC_HELLO_DONE 0x04   /* the ClientHello became complete (once) */
+#define QUIC_SEEN_VN 0x08      /* a Version Negotiation packet */
+#define QUIC_SEEN_RETRY 0x10   /* a Retry packet */
+#define QUIC_BAD 0x20          /* a packet failed to decrypt or parse */
 
 /* True when the datagram starts with a long-header Initial packet of a
  * version listed above (cheap: no decryption); the session table creates
@@ -47,7 +59,8 @@
 bool quic_is_client_initial(const uint8_t *p, size_t len);
 
 /* True when the datagram starts like a QUIC short-header packet (first
- * byte 01xxxxxx) or any long-header packet of a known version. */
+ * byte 01xxxxxx, at least 21 bytes: a 4-byte packet number and the 16-byte
+ * header protection sample) or any long-header packet of a known version. */
 bool quic_looks_quic(const uint8_t *p, size_t len);
 
 struct quic_conn; /* one connection's client Initial crypto stream */
@@ -55,7 +68,11 @@ struct quic_conn; /* one connection's client Initial crypto stream */
 struct quic_conn *quic_conn_new(void);
 void quic_conn_free(struct quic_conn *c);
 
-/* Feeds one UDP datagram sent by the client. Returns QUIC_* bits. */
+/* Feeds one UDP datagram sent by the client. Returns QUIC_* bits:
+ * QUIC_HELLO_DONE only for the datagram that completed the ClientHello;
+ * later datagrams are classified (LONG, VN, RETRY, BAD for a malformed
+ * header) but not decrypted. Version Negotiation and Retry packets are
+ * recognised whichever side sent them. */
 int quic_client_datagram(struct quic_conn *c, const uint8_t *p, size_t len);
 
 /* Once QUIC_HELLO_DONE: the ClientHello body (after its 4-byte handshake

@@ -47,10 +47,9 @@ sat_add(int64_t a, int64_t b)
     return r;
 }
 
-/* units of if_tsresol -> seconds + attoseconds. */
-static void
-ts_from_units(uint64_t units, uint8_t tsresol, int64_t tsoffset,
-              struct capinfo_ts *t)
+void
+capinfo_ts_from_units(uint64_t units, uint8_t tsresol, int64_t tsoffset,
+                      struct capinfo_ts *t)
 {
     unsigned n = tsresol & 0x7f;
     uint64_t sec, frac;
@@ -386,7 +385,7 @@ scan_packet(struct capinfo *ci, const struct pcapng_block *b)
     f->packets++;
     units = (uint64_t)bo_get32(b->order, b->data + 12) << 32 |
             bo_get32(b->order, b->data + 16);
-    ts_from_units(units, f->tsresol, f->tsoffset, &t);
+    capinfo_ts_from_units(units, f->tsresol, f->tsoffset, &t);
     note_ts(ci, &t);
 }
 

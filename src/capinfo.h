@@ -109,6 +109,11 @@ struct capinfo {
     size_t n_dsbs, cap_dsbs;
 };
 
+/* A pcapng timestamp: units of if_tsresol (raw option value) plus
+ * if_tsoffset seconds -> *t. */
+void capinfo_ts_from_units(uint64_t units, uint8_t tsresol, int64_t tsoffset,
+                           struct capinfo_ts *t);
+
 /* Scans in to its end. 0, or -1 with err set (ci holds what was read). */
 int capinfo_scan(struct capinfo *ci, struct input *in, struct sc_err *err);
 void capinfo_free(struct capinfo *ci);

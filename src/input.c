@@ -179,6 +179,27 @@ fail:
 int
 input_open(struct input *in, const char *path, struct sc_err *err)
 {
+    return input_open_tee(in, path, -1, err);
+}
+
+int
+input_open_fd(struct input *in, int fd, const char *name, struct sc_err *err)
+{
+    struct source *src = source_fd(fd, false, name, err);
+
+    if (src == NULL)
+        return -1;
+    if (input_open_source(in, src, err) < 0)
+        return -1;
+    in->name = name;
+    in->fd = fd;
+    return 0;
+}
+
+int
+input_open_tee(struct input *in, const char *path, int tee_fd,
+               struct sc_err *err)
+{
     bool is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "stdin" : path;
     struct source *src;
@@ -230,7 +251,7 @@ input_open(struct input *in, const char *path, struct sc_err *err)
         return sc_err_set(err, SC_ERR_IO, "%s: is a directory", name);
     }
     /* The source owns the fd (closed with it) unless it is stdin. */
-    src = source_fd(fd, !is_stdin, name, err);
+    src = source_fd_tee(fd, !is_stdin, name, tee_fd, err);
     if (src == NULL) {
         if (!is_stdin)
             close(fd);

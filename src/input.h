@@ -51,6 +51,16 @@ struct input {
  * with the display name). */
 int input_open(struct input *in, const char *path, struct sc_err *err);
 
+/* input_open, and every byte read from the file (compressed as it is) is
+ * also written to tee_fd (-1: none): see source_fd_tee. */
+int input_open_tee(struct input *in, const char *path, int tee_fd,
+                   struct sc_err *err);
+
+/* Opens the capture at the current offset of fd (not owned, not closed),
+ * shown as name (which must outlive in). */
+int input_open_fd(struct input *in, int fd, const char *name,
+                  struct sc_err *err);
+
 /* Same over an already-made source (memory in tests, fuzzing). Takes
  * ownership of src. */
 int input_open_source(struct input *in, struct source *src, struct sc_err *err);

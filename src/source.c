@@ -17,7 +17,29 @@ struct fd_source {
     struct source base;
     int fd;
     bool own_fd;
+    int tee_fd; /* -1, or where every byte read is copied */
 };
+
+/* Copies n bytes read to the tee file. */
+static int
+tee_write(struct fd_source *fs, const uint8_t *p, size_t n, struct sc_err *err)
+{
+    while (n > 0) {
+        ssize_t w = write(fs->tee_fd, p, n);
+
+        if (w < 0 && errno == EINTR && !sc_interrupted)
+            continue;
+        if (w <= 0)
+            return sc_err_set(err, SC_ERR_IO,
+                              "%s: cannot spool the input to a temporary "
+                              "file (TMPDIR): %s",
+                              fs->base.name,
+                              w < 0 ? strerror(errno) : "short write");
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
 
 static ssize_t
 fd_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
@@ -30,6 +52,9 @@ fd_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
         if (sc_interrupted)
             return sc_err_set(err, SC_ERR_INTR, "%s: interrupted", s->name);
         got = read(fs->fd, buf, n);
+        if (got > 0 && fs->tee_fd >= 0 &&
+            tee_write(fs, buf, (size_t)got, err) < 0)
+            return -1;
         if (got >= 0)
             return got;
         if (errno != EINTR)
@@ -51,6 +76,13 @@ fd_close(struct source *s)
 struct source *
 source_fd(int fd, bool own_fd, const char *name, struct sc_err *err)
 {
+    return source_fd_tee(fd, own_fd, name, -1, err);
+}
+
+struct source *
+source_fd_tee(int fd, bool own_fd, const char *name, int tee_fd,
+              struct sc_err *err)
+{
     struct fd_source *fs = calloc(1, sizeof(*fs));
     struct stat st;
 
@@ -66,6 +98,7 @@ source_fd(int fd, bool own_fd, const char *name, struct sc_err *err)
         fs->base.size = st.st_size;
     fs->fd = fd;
     fs->own_fd = own_fd;
+    fs->tee_fd = tee_fd;
     return &fs->base;
 }
 

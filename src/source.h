@@ -38,6 +38,12 @@ struct source {
 struct source *source_fd(int fd, bool own_fd, const char *name,
                          struct sc_err *err);
 
+/* Like source_fd; every byte read is also written to tee_fd (not owned),
+ * e.g. a temporary file that keeps a pipe's bytes for a second pass. A
+ * failed write there is a read error naming the source and TMPDIR. */
+struct source *source_fd_tee(int fd, bool own_fd, const char *name, int tee_fd,
+                             struct sc_err *err);
+
 /* A source over len bytes at data (not copied; must outlive the source)
  * that returns at most `chunk` bytes per read (chunk 0 = no limit). */
 struct source *source_mem(const void *data, size_t len, size_t chunk,

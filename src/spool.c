@@ -40,8 +40,8 @@ spool_spilled(const struct spool *s)
     return s->fd >= 0;
 }
 
-static int
-open_temp(struct sc_err *err)
+int
+spool_temp_fd(struct sc_err *err)
 {
     const char *dir = getenv("TMPDIR");
     char path[PATH_MAX];
@@ -144,7 +144,7 @@ static int
 spill(struct spool *s, struct sc_err *err)
 {
     size_t tail = s->mem_max > SPOOL_TAIL_MIN ? s->mem_max : SPOOL_TAIL_MIN;
-    int fd = open_temp(err);
+    int fd = spool_temp_fd(err);
 
     if (fd < 0)
         return -1;

@@ -58,4 +58,9 @@ typedef int (*spool_piece_fn)(void *ctx, const uint8_t *p, size_t n,
 int spool_each(const struct spool *s, uint64_t off, uint64_t n,
                spool_piece_fn fn, void *ctx, struct sc_err *err);
 
+/* An anonymous temporary file in $TMPDIR (or /tmp), read-write: O_TMPFILE,
+ * else mkstemp and an immediate unlink, so nothing is ever left behind.
+ * The fd, or -1 with err set naming the directory. */
+int spool_temp_fd(struct sc_err *err);
+
 #endif

@@ -63,6 +63,7 @@ struct inject_args {
     bool all_sections;
     bool strict;
     bool quiet;
+    bool scope_capture; /* --scope capture: only the capture's sessions */
 };
 
 /* How the output is written: compression and its level. */
@@ -88,6 +89,10 @@ void cli_free_secrets(struct loaded_secrets *s);
 struct cli_result {
     int status; /* exit code */
     uint64_t packets, dsbs_added, bytes_in;
+    /* --scope capture: */
+    uint64_t sessions, sessions_complete, sessions_partial, sessions_none;
+    uint64_t flows_without_handshake;
+    uint64_t lines_kept, lines_dropped, lines_legacy;
     char error[SC_ERR_MSG_MAX]; /* without "secretcap: " */
 };
 
@@ -101,6 +106,9 @@ int cli_inject_file(const struct inject_args *a, const struct out_opts *oo,
                     struct loaded_secrets *s, const char *input,
                     const char *output, const char *extra_keylog,
                     bool replace_input, bool progress, struct cli_result *res);
+
+/* The one-line --scope capture summary of r on stderr. */
+void cli_scope_summary(const char *input, const struct cli_result *r);
 
 /* Batch mode (batch.c). */
 struct batch_args {
@@ -136,6 +144,7 @@ int cmd_extract(int argc, char **argv);
 int cmd_strip(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
 
 /* editcap's --extract-secrets INPUT OUTPUT (extract.c): every DSB as
  * stored; one DSB -> OUTPUT, several -> OUTPUT's name with _00000, ...;

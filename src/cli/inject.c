@@ -4,7 +4,9 @@
  * logs, open the input, refuse an output that is the input or a key log,
  * run the pipeline into an atomically published output.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,7 +22,9 @@
 #include "keylog.h"
 #include "output.h"
 #include "pipeline.h"
+#include "scope.h"
 #include "secrets.h"
+#include "spool.h"
 #include "walk.h"
 
 static const char inject_help[] =
@@ -45,6 +49,11 @@ static const char inject_help[] =
     "                             the first; tshark applies them to all)\n"
     "      --strict               an invalid key-log line is an error\n"
     "                             (default: warning, line skipped)\n"
+    "      --scope all|capture    capture: embed only the TLS key-log lines\n"
+    "                             of sessions whose ClientHello is in INPUT\n"
+    "                             (a first pass finds them; see 'secretcap\n"
+    "                             sessions'); a pipe is spooled to $TMPDIR\n"
+    "                             for it. Default: all\n"
     "      --compress gzip|none   compress OUTPUT with gzip (default: gzip\n"
     "                             when OUTPUT ends in .gz, else none)\n"
     "      --level N              gzip level, 1 (fastest) to 9 (smallest);\n"
@@ -289,6 +298,98 @@ gzip_output(const struct out_opts *oo, const char *output)
            (oo->compress == COMPRESS_AUTO && ends_with(output, ".gz"));
 }
 
+/* --scope capture, the first pass: the sessions of in (read to its end),
+ * the key logs judged against them and the TLS ones cut down to them into
+ * filtered[] (non-TLS secrets are used whole: ptrs[i] points at the key
+ * log to embed). The counts go to res. 0 or -1 with err set. */
+static int
+scope_pass(const struct inject_args *cli, const struct loaded_secrets *s,
+           struct input *in, struct progress *pg, struct keylog *filtered,
+           const struct keylog **ptrs, struct cli_result *res,
+           struct sc_err *err)
+{
+    struct sc_diag diag = {cli_print_warning, (void *)&cli->quiet};
+    struct scope_opts so = {0};
+    struct scope_filter_stats fst = {0};
+    struct scope sc;
+    int rc;
+
+    if (pg->start != 0) {
+        so.progress = progress_cb;
+        so.progress_ctx = pg;
+    }
+    rc = scope_scan(&sc, in, &so, err);
+    if (rc == 0)
+        rc = scope_judge(&sc, ptrs, s->n, err);
+    for (size_t i = 0; rc == 0 && i < s->n; i++) {
+        if (s->logs[i].type != SECRETS_TLS) {
+            const char *tn = secrets_type_name(s->logs[i].type);
+
+            sc_warn(&diag,
+                    "--scope capture filters TLS key logs only; the %s "
+                    "secrets are embedded whole",
+                    tn != NULL ? tn : "other");
+            continue;
+        }
+        rc = scope_filter(&sc, &s->logs[i], &filtered[i], &fst, err);
+        if (rc == 0)
+            ptrs[i] = &filtered[i];
+    }
+    if (rc == 0) {
+        size_t n;
+
+        tr_table_sessions(sc.table, &n);
+        res->sessions = n;
+        res->sessions_complete = sc.n_complete;
+        res->sessions_partial = sc.n_partial;
+        res->sessions_none = sc.n_none;
+        res->flows_without_handshake = tr_table_stats(sc.table)->nohs;
+        res->lines_kept = fst.kept;
+        res->lines_dropped = fst.dropped + fst.dropped_legacy;
+        res->lines_legacy = fst.dropped_legacy;
+    }
+    scope_free(&sc);
+    return rc;
+}
+
+/* Opens input for --scope capture's first pass. A regular file (named, or
+ * on stdin) is read again for the second pass; anything else (a pipe) is
+ * copied as it is read to an unlinked temporary file in $TMPDIR
+ * (*spool_fd), which the second pass reads. */
+static int
+scope_open(struct input *in, const char *input, int *spool_fd,
+           int64_t *stdin_at, struct sc_err *err)
+{
+    struct stat st;
+    bool is_stdin = strcmp(input, "-") == 0;
+
+    *spool_fd = -1;
+    *stdin_at = -1;
+    if (is_stdin && fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+        *stdin_at = lseek(STDIN_FILENO, 0, SEEK_CUR);
+    if (*stdin_at < 0 &&
+        (is_stdin || stat(input, &st) != 0 || !S_ISREG(st.st_mode)) &&
+        (*spool_fd = spool_temp_fd(err)) < 0)
+        return -1;
+    return input_open_tee(in, input, *spool_fd, err);
+}
+
+/* The second pass's input: the same bytes again. */
+static int
+scope_reopen(struct input *in, const char *input, int spool_fd,
+             int64_t stdin_at, struct sc_err *err)
+{
+    const char *name = strcmp(input, "-") == 0 ? "stdin" : input;
+    int fd = spool_fd >= 0 ? spool_fd : STDIN_FILENO;
+
+    if (spool_fd < 0 && stdin_at < 0)
+        return input_open(in, input, err);
+    if (lseek(fd, spool_fd >= 0 ? 0 : stdin_at, SEEK_SET) < 0)
+        return sc_err_set(err, SC_ERR_IO, "%s: cannot read it again: %s", name,
+                          strerror(errno));
+    return input_open_fd(in, fd, name, err);
+}
+
 /* The work of cli_inject_file; returns 0 or -1 with err set. */
 static int
 inject_file(const struct inject_args *cli, const struct out_opts *oo,
@@ -297,7 +398,10 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
             struct cli_result *res, struct sc_err *err)
 {
     const struct keylog *ptrs[MAX_SECRET_FILES];
+    struct keylog *filtered = NULL;
     struct sc_diag diag = {cli_print_warning, (void *)&cli->quiet};
+    int spool_fd = -1;
+    int64_t stdin_at = -1;
     struct input in = {0};
     struct out_file out = {0};
     struct writer w = {0}, raw = {0};
@@ -315,9 +419,30 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
         if (add_secrets_file(s, &a, &kopts, &diag, err) < 0)
             return -1;
     }
-    if (input_open(&in, input, err) < 0 ||
-        check_output_target(cli, &in, output, replace_input, err) < 0 ||
-        out_open(&out, output, err) < 0 ||
+    for (size_t i = 0; i < s->n; i++)
+        ptrs[i] = &s->logs[i];
+    if (progress && !cli->quiet && isatty(STDERR_FILENO))
+        pg.start = cli_now();
+    if (cli->scope_capture) {
+        /* The first pass, before any output exists. */
+        if ((filtered = calloc(s->n + 1, sizeof(*filtered))) == NULL) {
+            sc_err_set(err, SC_ERR_IO, "out of memory");
+            goto done;
+        }
+        if (scope_open(&in, input, &spool_fd, &stdin_at, err) < 0 ||
+            check_output_target(cli, &in, output, replace_input, err) < 0)
+            goto done;
+        pg.total = reader_source(in.rd)->size;
+        if (scope_pass(cli, s, &in, &pg, filtered, ptrs, res, err) < 0)
+            goto done;
+        input_close(&in);
+        if (scope_reopen(&in, input, spool_fd, stdin_at, err) < 0)
+            goto done;
+    } else if (input_open(&in, input, err) < 0 ||
+               check_output_target(cli, &in, output, replace_input, err) < 0) {
+        goto done;
+    }
+    if (out_open(&out, output, err) < 0 ||
         writer_init(&w, out.fd, out.name, WRITER_BUF, err) < 0)
         goto done;
     if (gzip_output(oo, output)) {
@@ -329,17 +454,14 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
             goto done;
         writer_set_sink(&w, gzip_sink_write, gz);
     }
-    for (size_t i = 0; i < s->n; i++)
-        ptrs[i] = &s->logs[i];
     opts.secrets = ptrs;
     opts.n_secrets = s->n;
     opts.discard_existing = cli->discard;
     opts.all_sections = cli->all_sections;
     opts.userappl = "secretcap " SECRETCAP_VERSION;
     opts.diag = &diag;
-    if (progress && !cli->quiet && isatty(STDERR_FILENO)) {
+    if (pg.start != 0) {
         pg.total = reader_source(in.rd)->size;
-        pg.start = cli_now();
         opts.progress = progress_cb;
         opts.progress_ctx = &pg;
     }
@@ -358,6 +480,12 @@ done:
     writer_free(&raw);
     writer_free(&w);
     input_close(&in);
+    if (filtered != NULL)
+        for (size_t i = 0; i < s->n; i++)
+            keylog_free(&filtered[i]);
+    free(filtered);
+    if (spool_fd >= 0)
+        close(spool_fd);
     return rc;
 }
 
@@ -386,6 +514,25 @@ cli_inject_file(const struct inject_args *cli, const struct out_opts *oo,
     default:
         return res->status = EXIT_DATA;
     }
+}
+
+void
+cli_scope_summary(const char *input, const struct cli_result *r)
+{
+    fprintf(stderr,
+            "%s: %s: --scope capture: %" PRIu64 " session%s (%" PRIu64
+            " with complete keys, %" PRIu64 " partial, %" PRIu64
+            " without keys); key-log lines kept %" PRIu64 ", dropped %" PRIu64
+            " (%" PRIu64 " legacy RSA)",
+            cli_progname, strcmp(input, "-") == 0 ? "stdin" : input,
+            r->sessions, r->sessions == 1 ? "" : "s", r->sessions_complete,
+            r->sessions_partial, r->sessions_none, r->lines_kept,
+            r->lines_dropped, r->lines_legacy);
+    if (r->flows_without_handshake > 0)
+        fprintf(stderr, "; %" PRIu64 " flow%s without handshake",
+                r->flows_without_handshake,
+                r->flows_without_handshake == 1 ? "" : "s");
+    fputc('\n', stderr);
 }
 
 /* Checks what every run needs: something to inject, a level only with
@@ -422,6 +569,8 @@ run_inject(struct inject_args *cli, const struct out_opts *oo)
             cli_usage_error("%s", res.error);
         else if (res.error[0] != '\0')
             fprintf(stderr, "%s: %s\n", cli_progname, res.error);
+        else if (cli->scope_capture && !cli->quiet)
+            cli_scope_summary(cli->input, &res);
     }
     cli_free_secrets(&s);
     return rc;
@@ -500,6 +649,7 @@ enum {
     OPT_REPORT,
     OPT_FAIL_FAST,
     OPT_SKIP_EXISTING,
+    OPT_SCOPE,
 };
 
 /* Parses -j N: 1..1024. */
@@ -538,6 +688,7 @@ cmd_inject(int argc, char **argv)
         {"report", required_argument, NULL, OPT_REPORT},
         {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
         {"skip-existing", no_argument, NULL, OPT_SKIP_EXISTING},
+        {"scope", required_argument, NULL, OPT_SCOPE},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -627,6 +778,16 @@ cmd_inject(int argc, char **argv)
             break;
         case OPT_SKIP_EXISTING:
             b.skip_existing = true;
+            break;
+        case OPT_SCOPE:
+            if (strcmp(optarg, "capture") == 0)
+                cli.scope_capture = true;
+            else if (strcmp(optarg, "all") == 0)
+                cli.scope_capture = false;
+            else
+                return cli_usage_error("--scope: '%s' is not one of: all "
+                                       "capture",
+                                       optarg);
             break;
         case 'q':
             cli.quiet = true;

@@ -127,6 +127,8 @@ static const char main_help[] =
     "  strip      remove the secrets blocks from a capture\n"
     "  info       describe captures: sections, interfaces, packets, secrets\n"
     "  check      validate key logs without any capture\n"
+    "  sessions   list the TLS, DTLS and QUIC sessions of captures and whether\n"
+    "             the key logs cover them\n"
     "\n"
     "The editcap forms accept the editcap options --inject-secrets,\n"
     "--discard-all-secrets and --extract-secrets (other editcap options are\n"
@@ -167,6 +169,8 @@ main(int argc, char **argv)
         return cmd_info(argc - 1, argv + 1);
     if (strcmp(argv[1], "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sessions") == 0)
+        return cmd_sessions(argc - 1, argv + 1);
     if (argv[1][0] == '-')
         return cmd_editcap(argc, argv);
     return cli_usage_error("unknown command '%s'", argv[1]);

@@ -1,0 +1,282 @@
+/*
+ * scope_json.c - the JSON of `secretcap sessions --json`
+ * (docs/sessions-json.md): one file object per input, written into a
+ * struct json piece by piece so that the caller can flush the buffer
+ * between sessions (a capture with 100,000 sessions never needs its whole
+ * report in memory).
+ */
+#include "scope_json.h"
+
+#include <stdio.h>
+
+#include "traffic/tls.h"
+
+static void
+json_hex(struct json *j, const uint8_t *p, size_t n)
+{
+    char buf[2 * 64 + 1];
+    static const char hex[] = "0123456789abcdef";
+
+    if (n > 64)
+        n = 64;
+    for (size_t i = 0; i < n; i++) {
+        buf[2 * i] = hex[p[i] >> 4];
+        buf[2 * i + 1] = hex[p[i] & 15];
+    }
+    buf[2 * n] = '\0';
+    json_str(j, buf);
+}
+
+static void
+json_endpoint(struct json *j, const struct tr_endpoint *e)
+{
+    char b[64];
+
+    tr_endpoint_format(e, b, sizeof(b));
+    json_str(j, b);
+}
+
+static void
+json_time(struct json *j, const struct capinfo_ts *t)
+{
+    char b[64];
+
+    if (!t->set) {
+        json_null(j);
+        return;
+    }
+    capinfo_format_ts(t, b, sizeof(b));
+    json_str(j, b);
+}
+
+static void
+json_version(struct json *j, uint16_t v)
+{
+    char b[16];
+
+    if (v == 0)
+        json_null(j);
+    else
+        json_str(j, tls_version_name(v, b, sizeof(b)));
+}
+
+static void
+json_labels(struct json *j, uint16_t bits)
+{
+    json_arr_begin(j);
+    for (unsigned b = 0; b < SL_COUNT; b++)
+        if (bits & (1u << b))
+            json_str(j, scope_label_name(b));
+    json_arr_end(j);
+}
+
+/* ALPN names are joined by ','; a name holding ',' is shown split (the
+ * parser already replaced unprintable bytes). */
+static void
+json_alpn(struct json *j, const char *alpn)
+{
+    const char *p = alpn;
+
+    json_arr_begin(j);
+    while (*p != '\0') {
+        const char *e = p;
+
+        while (*e != '\0' && *e != ',')
+            e++;
+        json_strn(j, (const uint8_t *)p, (size_t)(e - p));
+        p = *e == ',' ? e + 1 : e;
+    }
+    json_arr_end(j);
+}
+
+void
+scope_json_begin(struct json *j, const char *name, const struct scope *sc,
+                 const struct sc_err *err)
+{
+    json_obj_begin(j);
+    json_key(j, "file");
+    json_str(j, name);
+    json_key(j, "format");
+    if (sc == NULL || sc->format == FMT_UNKNOWN)
+        json_null(j);
+    else
+        json_str(j, format_name(sc->format));
+    json_key(j, "compression");
+    if (sc != NULL && sc->gzip)
+        json_str(j, "gzip");
+    else
+        json_null(j);
+    json_key(j, "error");
+    if (err != NULL)
+        json_str(j, err->msg);
+    else
+        json_null(j);
+    json_key(j, "sessions");
+    json_arr_begin(j);
+}
+
+void
+scope_json_session(struct json *j, const struct scope *sc, size_t i)
+{
+    size_t n;
+    const struct tr_session *s = &tr_table_sessions(sc->table, &n)[i];
+    const struct scope_judgement *jd = &sc->judge[i];
+    char b[16];
+
+    json_obj_begin(j);
+    json_key(j, "protocol");
+    json_str(j, tr_proto_name(s->protocol));
+    json_key(j, "version_offered");
+    json_version(j, s->offered);
+    json_key(j, "version_chosen");
+    json_version(j, s->chosen);
+    json_key(j, "quic_version");
+    if (s->protocol == TR_QUIC) {
+        snprintf(b, sizeof(b), "0x%08x", s->quic_version);
+        json_str(j, b);
+    } else {
+        json_null(j);
+    }
+    json_key(j, "client");
+    json_endpoint(j, &s->client);
+    json_key(j, "server");
+    json_endpoint(j, &s->server);
+    json_key(j, "section");
+    json_u64(j, s->first.section);
+    json_key(j, "interface");
+    json_u64(j, s->first.iface);
+    json_key(j, "first_packet");
+    json_u64(j, s->first.packet);
+    json_key(j, "first_packet_time");
+    json_time(j, &s->first.ts);
+    json_key(j, "server_name");
+    if (s->server_name[0] == '\0')
+        json_null(j);
+    else
+        json_str(j, s->server_name);
+    json_key(j, "alpn");
+    json_alpn(j, s->alpn);
+    json_key(j, "client_random");
+    json_hex(j, s->random, 32);
+    json_key(j, "keys");
+    json_str(j, scope_keys_name(jd->keys));
+    json_key(j, "missing");
+    json_labels(j, jd->missing);
+    json_key(j, "present");
+    json_labels(j, jd->have);
+    json_obj_end(j);
+}
+
+void
+scope_json_end(struct json *j, const struct scope *sc)
+{
+    const struct tr_stats *st;
+    const struct tr_nohs *nh;
+    size_t n, nn;
+
+    json_arr_end(j); /* sessions */
+    if (sc == NULL || sc->table == NULL) {
+        json_obj_end(j);
+        return;
+    }
+    st = tr_table_stats(sc->table);
+    tr_table_sessions(sc->table, &n);
+    json_key(j, "summary");
+    json_obj_begin(j);
+    json_key(j, "packets");
+    json_u64(j, sc->packets);
+    json_key(j, "sessions");
+    json_u64(j, n);
+    json_key(j, "complete");
+    json_u64(j, sc->n_complete);
+    json_key(j, "partial");
+    json_u64(j, sc->n_partial);
+    json_key(j, "none");
+    json_u64(j, sc->n_none);
+    json_key(j, "flows_without_handshake");
+    json_u64(j, st->nohs);
+    json_key(j, "incomplete_handshakes");
+    json_u64(j, st->incomplete);
+    json_key(j, "unmatched_keylog_lines");
+    json_u64(j, sc->unmatched);
+    json_key(j, "legacy_rsa_lines");
+    json_u64(j, sc->legacy);
+    json_obj_end(j);
+
+    json_key(j, "unmatched_labels");
+    json_obj_begin(j);
+    for (size_t i = 0; i <= SCOPE_MAX_LABELS; i++) {
+        if (i >= sc->n_labels && i != SCOPE_MAX_LABELS)
+            continue;
+        if (sc->labels[i].lines == 0)
+            continue;
+        json_key(j,
+                 i == SCOPE_MAX_LABELS ? "(other labels)" : sc->labels[i].name);
+        json_u64(j, sc->labels[i].lines);
+    }
+    json_obj_end(j);
+
+    json_key(j, "flows_without_handshake");
+    json_arr_begin(j);
+    nh = tr_table_nohs(sc->table, &nn);
+    for (size_t i = 0; i < nn; i++) {
+        json_obj_begin(j);
+        json_key(j, "protocol");
+        json_str(j, tr_proto_name(nh[i].protocol));
+        json_key(j, "from");
+        json_endpoint(j, &nh[i].a);
+        json_key(j, "to");
+        json_endpoint(j, &nh[i].b);
+        json_key(j, "section");
+        json_u64(j, nh[i].first.section);
+        json_key(j, "interface");
+        json_u64(j, nh[i].first.iface);
+        json_key(j, "first_packet");
+        json_u64(j, nh[i].first.packet);
+        json_key(j, "first_packet_time");
+        json_time(j, &nh[i].first.ts);
+        json_key(j, "packets");
+        json_u64(j, nh[i].packets);
+        json_obj_end(j);
+    }
+    json_arr_end(j);
+
+    json_key(j, "decoding");
+    json_obj_begin(j);
+    json_key(j, "frames");
+    json_u64(j, st->pkt.frames);
+    json_key(j, "unsupported_link_type");
+    json_u64(j, st->pkt.unsupported);
+    json_key(j, "not_ip");
+    json_u64(j, st->pkt.not_ip);
+    json_key(j, "malformed");
+    json_u64(j, st->pkt.malformed);
+    json_key(j, "other_protocol");
+    json_u64(j, st->pkt.other_proto);
+    json_key(j, "ip_fragments");
+    json_u64(j, st->pkt.fragments);
+    json_key(j, "ip_reassembled");
+    json_u64(j, st->pkt.reassembled);
+    json_key(j, "ip_fragments_dropped");
+    json_u64(j, st->pkt.frag_dropped);
+    json_key(j, "tunnels");
+    json_u64(j, st->pkt.tunnels);
+    json_key(j, "flows");
+    json_u64(j, st->flows);
+    json_key(j, "flows_evicted");
+    json_u64(j, st->flows_evicted);
+    json_key(j, "handshakes_given_up");
+    json_u64(j, st->pending_dropped);
+    json_key(j, "client_hellos");
+    json_u64(j, st->hellos);
+    json_key(j, "client_hellos_malformed");
+    json_u64(j, st->hellos_malformed);
+    json_key(j, "quic_undecryptable");
+    json_u64(j, st->quic_bad);
+    json_key(j, "quic_version_negotiation");
+    json_u64(j, st->quic_vn);
+    json_key(j, "quic_retry");
+    json_u64(j, st->quic_retry);
+    json_obj_end(j);
+    json_obj_end(j);
+}

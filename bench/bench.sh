@@ -2,7 +2,7 @@
 # bench.sh - secretcap's benchmark: one command, one table (docs/performance.md).
 #
 #   bench/bench.sh [--size 1G] [--runs 5] [--cases LIST] [--json FILE]
-#                  [--dir DIR] [--keep]
+#                  [--dir DIR] [--keep] [--flows-size 512M] [--flows 20000]
 #   bench/bench.sh --report [--dir DIR] [--json FILE]   (table of the last run)
 #
 # Builds secretcap twice (Release; with ISA-L if found, and zlib only) and
@@ -11,8 +11,9 @@
 # and mixed packets; gzip'd versions), then for each case runs every
 # command once as a warm-up and RUNS times alternating, each into its own
 # output file that is removed (and `sync`ed away) before the next run.
-# Prints one table: median wall time, throughput, ratio to the case's
-# yardstick, peak RSS (/usr/bin/time -f %M, largest of the runs).
+# Prints one table: median wall time, fastest and slowest run, throughput,
+# ratio to the case's yardstick, peak RSS (/usr/bin/time -f %M, the
+# "Maximum resident set size" of time -v, largest of the runs).
 #
 # Yardsticks: `cp` for secretcap writing to stdout (neither syncs), `dd
 # conv=fsync` for secretcap writing a file (secretcap fsyncs before its
@@ -25,8 +26,20 @@
 # writing to stdout (editcap does not fsync either).
 #
 # Cases (default all): ng1500 ng64 ngmix pcap1500 pcap64 pcapnsmix gzin
-# gzout rss. "rss" measures peak RSS on a 2 GiB pcapng from a file and from
-# a pipe, and with a 130 MB key log.
+# gzout rss sessions sessrss. "rss" measures peak RSS on a 2 GiB pcapng
+# from a file and from a pipe, and with a 130 MB key log.
+#
+# "sessions" (issue 9) times the session pass on a capture of many TLS and
+# QUIC flows made by bench/genflows.c (--flows-size bytes, default 512M,
+# --flows flows, default 20000, 30% QUIC, 20% IPv6, 1000 open at once)
+# with a key log of those sessions and as many unrelated ones:
+# `secretcap sessions` (with and without -k) to /dev/null against a plain
+# `inject --scope all` to stdout, and `inject --scope capture`; the line
+# after the table gives sessions / inject (target: at most 0.5).
+# "sessrss" runs `sessions` and `inject --scope capture` once on twice the
+# size with five times the flows (1 GiB, 100,000 flows) for peak RSS. Both
+# print "skipped: no sessions command" when secretcap has none, and leave
+# out the --scope capture rows when inject has no --scope.
 #
 # DIR defaults to bench/out (git-ignored); the inputs are deleted at the end
 # unless --keep. Keep SIZE between 768M and 1G on ext4 so that two outputs
@@ -36,11 +49,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SIZE=1G
 RUNS=5
-CASES="ng1500 ng64 ngmix pcap1500 pcap64 pcapnsmix gzin gzout rss"
+CASES="ng1500 ng64 ngmix pcap1500 pcap64 pcapnsmix gzin gzout rss sessions sessrss"
 JSON=
 DIR=$ROOT/bench/out
 KEEP=0
 REPORT_ONLY=0
+FLOWS_SIZE=512M
+FLOWS=20000
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -50,6 +65,8 @@ while [ $# -gt 0 ]; do
     --json) JSON=$2; shift 2 ;;
     --dir) DIR=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --flows-size) FLOWS_SIZE=$2; shift 2 ;;
+    --flows) FLOWS=$2; shift 2 ;;
     --report) REPORT_ONLY=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
@@ -69,10 +86,10 @@ log() { printf '%s\n' "$*" >&2; }
 # ---------------------------------------------------------------- report
 report() {
     awk -F'\t' -v json="$1" '
-    { c[NR]=$1; n[NR]=$2; t[NR]=$3; b[NR]=$4; y[NR]=$5; m[NR]=$6; key[$1 "/" $2]=NR }
+    { c[NR]=$1; n[NR]=$2; t[NR]=$3; b[NR]=$4; y[NR]=$5; m[NR]=$6; lo[NR]=$7; hi[NR]=$8; key[$1 "/" $2]=NR }
     END {
         if (!json) {
-            printf "%-10s %-18s %9s %9s %-26s %8s\n", "case", "command", "median s", "MiB/s", "ratio", "RSS MiB"
+            printf "%-10s %-18s %9s %-13s %9s %-26s %8s\n", "case", "command", "median s", "min-max s", "MiB/s", "ratio", "RSS MiB"
         } else printf "[\n"
         for (i = 1; i <= NR; i++) {
             r = ""; rv = ""
@@ -87,11 +104,15 @@ report() {
             }
             mibs = t[i] > 0 ? b[i] / 1048576 / t[i] : 0
             if (!json)
-                printf "%-10s %-18s %9.3f %9.0f %-26s %8.1f\n", c[i], n[i], t[i], mibs, r, m[i] / 1024
+                printf "%-10s %-18s %9.3f %-13s %9.0f %-26s %8.1f\n", c[i], n[i], t[i], lo[i] == "" ? "" : sprintf("%.3f-%.3f", lo[i], hi[i]), mibs, r, m[i] / 1024
             else
-                printf "  {\"case\": \"%s\", \"command\": \"%s\", \"median_s\": %s, \"input_bytes\": %s, \"mib_per_s\": %.1f, \"yardstick\": \"%s\", \"ratio\": %s, \"peak_rss_kib\": %s}%s\n", c[i], n[i], t[i], b[i], mibs, y[i], rv == "" ? "null" : sprintf("%.3f", rv), m[i], i < NR ? "," : ""
+                printf "  {\"case\": \"%s\", \"command\": \"%s\", \"median_s\": %s, \"min_s\": %s, \"max_s\": %s, \"input_bytes\": %s, \"mib_per_s\": %.1f, \"yardstick\": \"%s\", \"ratio\": %s, \"peak_rss_kib\": %s}%s\n", c[i], n[i], t[i], lo[i] == "" ? "null" : lo[i], hi[i] == "" ? "null" : hi[i], b[i], mibs, y[i], rv == "" ? "null" : sprintf("%.3f", rv), m[i], i < NR ? "," : ""
         }
         if (json) printf "]\n"
+        # Issue 9: the session pass costs at most half a plain inject.
+        i = key["sessions/sessions"]; j = key["sessions/inject-all"]
+        if (!json && i && j && t[j] > 0)
+            printf "\nsession pass: sessions / inject --scope all = %.2f (issue 9: at most 0.50)\n", t[i] / t[j]
     }' "$DIR/results.tsv"
 }
 
@@ -129,11 +150,40 @@ gen() {  # gen NAME FORMAT MODE [SIZE]
     [ -s "$f" ] || { log "generating $1 ..."; "$GEN" "$2" "${4:-$SIZE}" "$3" >"$f"; }
 }
 [ -s "$IN/keys.log" ] || "$GEN" keylog 16K >"$IN/keys.log"
+
+# The session cases' generator: the CMake target when there is one, else
+# the compiler by hand (it needs only libcrypto).
+GENFLOWS=$DIR/build/genflows
+genflows() {  # genflows NAME SIZE FLOWS: NAME.pcapng and NAME.keys
+    local f=$IN/$1 crypto
+    if [ ! -x "$GENFLOWS" ]; then
+        read -r -a crypto <<<"$(pkg-config --cflags --libs libcrypto)"
+        cmake --build "$DIR/build" -j2 --target genflows >>"$DIR/build.log" 2>&1 \
+            || ${CC:-cc} -std=c11 -O2 -D_GNU_SOURCE -o "$GENFLOWS" "$ROOT/bench/genflows.c" \
+                "${crypto[@]}" >>"$DIR/build.log" 2>&1 \
+            || { log "bench.sh: cannot build bench/genflows.c"; tail -n 20 "$DIR/build.log" >&2; exit 1; }
+    fi
+    [ -s "$f.pcapng" ] && [ -s "$f.keys" ] && return
+    log "generating $1 ($3 flows) ..."
+    "$GENFLOWS" --size "$2" --flows "$3" --quic-share 30 --keylog "$f.keys" \
+        --keylog-extra "$3" "$f.pcapng"
+}
+# SIZE with a K/M/G suffix in bytes.
+bytes_of() {
+    case $1 in
+    *[Kk]) echo $(( ${1%?} << 10 )) ;;
+    *[Mm]) echo $(( ${1%?} << 20 )) ;;
+    *[Gg]) echo $(( ${1%?} << 30 )) ;;
+    *) echo $(( $1 )) ;;
+    esac
+}
+have_sessions() { "$SC" sessions --help >/dev/null 2>&1; }
+have_scope() { case $("$SC" inject --help 2>&1) in *--scope*) return 0 ;; *) return 1 ;; esac; }
 K=$IN/keys.log
 
 # ---------------------------------------------------------------- timing
 # Results: one line per command in $DIR/results.tsv:
-#   case  name  median_s  bytes  ratio  vs  rss_kib
+#   case  name  median_s  bytes  yardstick  rss_kib  min_s  max_s
 : >"$DIR/results.tsv"
 
 now() { date +%s.%N; }
@@ -172,10 +222,12 @@ run_case() {
     done
     rm -f "$OUT"/*.out
     for i in "${!names[@]}"; do
-        local med rss
+        local med rss lo hi
         med=$(sort -g "$DIR/t.${names[$i]}" | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+        lo=$(sort -g "$DIR/t.${names[$i]}" | head -n1)
+        hi=$(sort -g "$DIR/t.${names[$i]}" | tail -n1)
         rss=$(sort -g "$DIR/m.${names[$i]}" | tail -n1)
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$cas" "${names[$i]}" "$med" "$bytes" "${yards[$i]}" "$rss" >>"$DIR/results.tsv"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cas" "${names[$i]}" "$med" "$bytes" "${yards[$i]}" "$rss" "$lo" "$hi" >>"$DIR/results.tsv"
     done
 }
 
@@ -243,6 +295,39 @@ for cas in $CASES; do
             "rss-keylog130m|-|'$SC' inject -k '$IN/keys130m.log' -o - '$IN/small.pcapng' > /dev/null"
         RUNS=$RUNS_SAVED
         ;;
+    sessions)
+        have_sessions || { log "sessions: skipped: no sessions command"; continue; }
+        n=flows-$FLOWS_SIZE-$FLOWS
+        genflows "$n" "$(bytes_of "$FLOWS_SIZE")" "$FLOWS"
+        f=$IN/$n.pcapng
+        kf=$IN/$n.keys
+        scope=
+        have_scope && scope="--scope all"
+        c=("sessions|inject-all|'$SC' sessions '$f' > /dev/null"
+           "sessions-k|inject-all|'$SC' sessions -k '$kf' '$f' > /dev/null"
+           "inject-all|-|'$SC' inject $scope -k '$kf' -o - '$f' > @OUT@")
+        if [ -n "$scope" ]; then
+            c+=("inject-capture|inject-all|'$SC' inject --scope capture -k '$kf' -o - '$f' > @OUT@")
+        else
+            log "sessions: inject-capture skipped: inject has no --scope"
+        fi
+        run_case sessions "$f" "${c[@]}"
+        ;;
+    sessrss)
+        have_sessions || { log "sessrss: skipped: no sessions command"; continue; }
+        fl=$(( FLOWS * 5 ))
+        sz=$(( $(bytes_of "$FLOWS_SIZE") * 2 ))
+        n=flows-$sz-$fl
+        genflows "$n" "$sz" "$fl"
+        f=$IN/$n.pcapng
+        kf=$IN/$n.keys
+        c=("sessions-rss|-|'$SC' sessions '$f' > /dev/null"
+           "sessions-k-rss|-|'$SC' sessions -k '$kf' '$f' > /dev/null")
+        have_scope && c+=("capture-rss|-|'$SC' inject --scope capture -k '$kf' -o - '$f' > /dev/null")
+        RUNS_SAVED=$RUNS; RUNS=1
+        run_case sessrss "$f" "${c[@]}"
+        RUNS=$RUNS_SAVED
+        ;;
     *) log "bench.sh: unknown case $cas"; exit 2 ;;
     esac
 done
@@ -252,6 +337,10 @@ done
     echo "secretcap benchmark: size $SIZE, $RUNS runs (median), $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1), kernel $(uname -r), fs $(stat -f -c %T "$DIR"), load at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "gzip library: $([ $ISAL = 1 ] && echo 'ISA-L (secretcap-isal) and zlib (secretcap-zlib)' || echo 'zlib only')"
+    case " $CASES " in
+    *" sessions "* | *" sessrss "*)
+        echo "session cases: genflows $FLOWS_SIZE with $FLOWS flows (sessions), $(( $(bytes_of "$FLOWS_SIZE") * 2 >> 20 ))M with $(( FLOWS * 5 )) flows (sessrss)" ;;
+    esac
 } >"$DIR/header.txt"
 cat "$DIR/header.txt"
 report ""

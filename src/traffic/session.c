@@ -4,10 +4,14 @@
  *
  * Flows live in one pool (indices, not pointers, so that the pool can grow
  * by realloc), found through a chained hash on the direction-independent
- * 5-tuple and kept on a list from least to most recently seen, whose head
- * is evicted when the pool is full. Handshake state hangs off a flow only
- * while a handshake is being read and is freed when it is done or given up.
- * Sessions are an array plus an open-addressing index on the client random.
+ * 5-tuple. Each flow records when it was last seen (a packet counter);
+ * when the pool is full, the oldest of PROBE_EVICT flows sampled round the
+ * pool is evicted (approximate LRU: no list to relink on every packet,
+ * which costs two cache misses a packet on a large table). Handshake state
+ * hangs off a flow only while a handshake is being read and is freed when
+ * it is done or given up; such pending flows are also on a list from least
+ * to most recently seen, for the memory cap. Sessions are an array plus an
+ * open-addressing index on the client random.
  *
  * Not done here: decoding (packet.h, tcpstream.h, dtls.h, quic.h, tls.h),
  * judging keys (scope.c). A new SYN on a known tuple starts a new flow.
@@ -15,6 +19,7 @@
 #include "traffic/session.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +30,8 @@
 #include "traffic/tls.h"
 
 #define NIL UINT32_MAX
-#define PROBE_MAX 8 /* data packets examined for traffic without handshake */
+#define PROBE_MAX 8   /* data packets examined for traffic without handshake */
+#define PROBE_EVICT 8 /* flows sampled for the oldest when the pool is full */
 
 /* Flow kinds and flags. */
 enum { K_NONE = 0, K_TCP, K_QUIC, K_DTLS };
@@ -52,12 +58,14 @@ struct dtls_state {
 
 struct flow {
     struct flow_key key;
-    uint32_t hnext;        /* hash chain */
-    uint32_t prev, next;   /* recency list, or the free list (next) */
+    uint32_t hnext;        /* hash chain, or the free list */
+    uint32_t prev, next;   /* the pending list */
+    uint64_t last;         /* when last seen (tr_table.clock) */
     struct tr_where first; /* first packet */
     uint64_t packets;
     int32_t session; /* index, or -1 */
     uint16_t chosen; /* ServerHello version seen before the hello */
+    uint8_t used;    /* the slot holds a flow */
     uint8_t kind, flags;
     int8_t client_dir; /* 0, 1, or -1 unknown */
     uint8_t first_dir; /* direction of the first packet */
@@ -76,7 +84,9 @@ struct tr_table {
     struct flow *flows;
     uint32_t n_flows, cap_flows; /* slots used, slots allocated */
     uint32_t free_head;
-    uint32_t lru_head, lru_tail; /* head = least recently seen */
+    uint32_t pend_head, pend_tail; /* pending flows, head = least recent */
+    uint32_t hand;                 /* where eviction samples next */
+    uint64_t clock;                /* packets given to flows */
     uint32_t *buckets;
     uint32_t n_buckets; /* power of 2 */
     uint32_t live;      /* flows in use */
@@ -95,18 +105,21 @@ struct tr_table {
 
 /* ---- small helpers ------------------------------------------------------ */
 
+/* A multiply-xorshift hash over n <= 40 bytes, a word at a time (the
+ * flow key, a client random): a few cycles where a byte-wise hash took
+ * ten times as long on every packet. */
 static uint64_t
-hash_bytes(const uint8_t *p, size_t n)
+hash_bytes(const void *p, size_t n)
 {
-    /* FNV-1a, 64 bits: fast enough for 40-byte keys, no attacker model
-     * beyond long chains, which the eviction bounds anyway. */
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    uint64_t w[5] = {0}, h = UINT64_C(0x9e3779b97f4a7c15);
 
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= UINT64_C(0x100000001b3);
+    assert(n <= sizeof(w));
+    memcpy(w, p, n);
+    for (size_t i = 0; i < (n + 7) / 8; i++) {
+        h = (h ^ w[i]) * UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 32;
     }
-    return h ^ (h >> 29);
+    return h;
 }
 
 static int
@@ -174,38 +187,44 @@ make_key(const struct l4_packet *p, struct flow_key *k)
 static uint32_t
 bucket_of(const struct tr_table *t, const struct flow_key *k)
 {
-    return (uint32_t)hash_bytes((const uint8_t *)k, sizeof(*k)) &
-           (t->n_buckets - 1);
+    return (uint32_t)hash_bytes(k, sizeof(*k)) & (t->n_buckets - 1);
 }
 
+/* The pending list: flows with handshake state, least recent first. */
 static void
-lru_unlink(struct tr_table *t, uint32_t i)
+pend_unlink(struct tr_table *t, struct flow *f)
 {
-    struct flow *f = &t->flows[i];
-
     if (f->prev != NIL)
         t->flows[f->prev].next = f->next;
     else
-        t->lru_head = f->next;
+        t->pend_head = f->next;
     if (f->next != NIL)
         t->flows[f->next].prev = f->prev;
     else
-        t->lru_tail = f->prev;
+        t->pend_tail = f->prev;
     f->prev = f->next = NIL;
 }
 
 static void
-lru_push(struct tr_table *t, uint32_t i)
+pend_push(struct tr_table *t, struct flow *f)
 {
-    struct flow *f = &t->flows[i];
+    uint32_t i = (uint32_t)(f - t->flows);
 
     f->next = NIL;
-    f->prev = t->lru_tail;
-    if (t->lru_tail != NIL)
-        t->flows[t->lru_tail].next = i;
+    f->prev = t->pend_tail;
+    if (t->pend_tail != NIL)
+        t->flows[t->pend_tail].next = i;
     else
-        t->lru_head = i;
-    t->lru_tail = i;
+        t->pend_head = i;
+    t->pend_tail = i;
+}
+
+/* Marks f as holding handshake state. */
+static void
+set_pending(struct tr_table *t, struct flow *f)
+{
+    f->flags |= F_PENDING;
+    pend_push(t, f);
 }
 
 static size_t
@@ -259,6 +278,8 @@ free_state(struct tr_table *t, struct flow *f)
         break;
     }
     f->st.any = NULL;
+    if (f->flags & F_PENDING)
+        pend_unlink(t, f);
     f->flags &= (uint8_t)~F_PENDING;
 }
 
@@ -309,8 +330,8 @@ flow_remove(struct tr_table *t, uint32_t i)
     while (*pp != i)
         pp = &t->flows[*pp].hnext;
     *pp = f->hnext;
-    lru_unlink(t, i);
-    f->next = t->free_head;
+    f->used = 0;
+    f->hnext = t->free_head;
     t->free_head = i;
     t->live--;
 }
@@ -327,10 +348,12 @@ rehash(struct tr_table *t, uint32_t n_buckets)
     free(t->buckets);
     t->buckets = b;
     t->n_buckets = n_buckets;
-    /* Only flows in use are on the recency list. */
-    for (uint32_t i = t->lru_head; i != NIL; i = t->flows[i].next) {
-        uint32_t h = bucket_of(t, &t->flows[i].key);
+    for (uint32_t i = 0; i < t->n_flows; i++) {
+        uint32_t h;
 
+        if (!t->flows[i].used)
+            continue;
+        h = bucket_of(t, &t->flows[i].key);
         t->flows[i].hnext = b[h];
         b[h] = i;
     }
@@ -346,7 +369,7 @@ flow_slot(struct tr_table *t)
 
     if (t->free_head != NIL) {
         i = t->free_head;
-        t->free_head = t->flows[i].next;
+        t->free_head = t->flows[i].hnext;
         return i;
     }
     if (t->n_flows == t->cap_flows && t->cap_flows < t->lim.max_flows) {
@@ -370,11 +393,18 @@ flow_slot(struct tr_table *t)
     }
     if (t->n_flows < t->cap_flows)
         return t->n_flows++;
-    /* Full: evict the least recently seen flow. */
-    i = t->lru_head;
+    /* Full (every slot in use): evict the oldest of a few. */
+    i = t->hand % t->n_flows;
+    for (uint32_t k = 1; k < PROBE_EVICT; k++) {
+        uint32_t j = (t->hand + k) % t->n_flows;
+
+        if (t->flows[j].last < t->flows[i].last)
+            i = j;
+    }
+    t->hand = (t->hand + PROBE_EVICT) % t->n_flows;
     t->st.flows_evicted++;
     flow_remove(t, i);
-    t->free_head = t->flows[i].next;
+    t->free_head = t->flows[i].hnext;
     return i;
 }
 
@@ -405,10 +435,10 @@ flow_new(struct tr_table *t, const struct flow_key *k, int dir,
     f->client_dir = -1;
     f->first_dir = (uint8_t)dir;
     f->prev = f->next = NIL;
+    f->used = 1;
     h = bucket_of(t, k);
     f->hnext = t->buckets[h];
     t->buckets[h] = i;
-    lru_push(t, i);
     t->live++;
     t->st.flows++;
     return i;
@@ -419,7 +449,7 @@ flow_new(struct tr_table *t, const struct flow_key *k, int dir,
 static void
 enforce_pending(struct tr_table *t, uint32_t keep)
 {
-    uint32_t i = t->lru_head;
+    uint32_t i = t->pend_head;
 
     while (t->pending > t->lim.max_pending && i != NIL) {
         uint32_t next = t->flows[i].next;
@@ -586,7 +616,7 @@ tcp_state_new(struct tr_table *t, struct flow *f)
         return oom(t);
     tcpstream_init(&f->st.tcp->s[f->client_dir], TLS_HT_CLIENT_HELLO);
     tcpstream_init(&f->st.tcp->s[!f->client_dir], TLS_HT_SERVER_HELLO);
-    f->flags |= F_PENDING;
+    set_pending(t, f);
     t->pending += sizeof(*f->st.tcp);
     return 0;
 }
@@ -674,6 +704,16 @@ tcp_packet(struct tr_table *t, uint32_t fi, int dir, const struct l4_packet *p)
 
 /* ---- UDP: QUIC and DTLS ------------------------------------------------- */
 
+/* A datagram that starts with a DTLS 1.0/1.2 record header (RFC 6347
+ * §4.1), the form every DTLS handshake starts with. The DTLS 1.3 unified
+ * header (first bits 001) is too weak a sign to start a flow on: a quarter
+ * of all UDP payloads begin that way. */
+static bool
+dtls_start(const uint8_t *p, size_t n)
+{
+    return n >= 13 && (p[0] & 0xe0) != 0x20 && dtls_record_plausible(p, n);
+}
+
 struct dtls_ctx {
     struct tr_table *t;
     struct flow *f;
@@ -709,15 +749,16 @@ dtls_packet(struct tr_table *t, struct flow *f, int dir,
     size_t before, after;
 
     if (!(f->flags & F_PENDING)) {
-        if (f->session < 0 && dtls_record_plausible(p->data, p->len))
+        if (f->session < 0 && dtls_start(p->data, p->len))
             f->flags |= F_TRAFFIC;
         return 0;
     }
+    before = state_memory(f);
     if (f->st.dtls->d[dir] == NULL &&
         (f->st.dtls->d[dir] = dtls_asm_new()) == NULL)
         return oom(t);
-    before = state_memory(f);
-    if (dtls_datagram(f->st.dtls->d[dir], p->data, p->len, dtls_msg, &c) > 0)
+    if (dtls_datagram(f->st.dtls->d[dir], p->data, p->len, dtls_msg, &c) > 0 &&
+        dtls_start(p->data, p->len))
         f->flags |= F_TRAFFIC | F_STARTED;
     if (c.rc < 0)
         return -1;
@@ -791,7 +832,7 @@ udp_kind(const struct l4_packet *p)
 {
     if (quic_is_client_initial(p->data, p->len))
         return K_QUIC;
-    if (dtls_record_plausible(p->data, p->len))
+    if (dtls_start(p->data, p->len))
         return K_DTLS;
     /* Traffic without handshake: QUIC on the usual port. */
     if ((p->sport == 443 || p->dport == 443) &&
@@ -808,11 +849,12 @@ udp_new_state(struct tr_table *t, struct flow *f, int dir,
         if ((f->st.quic = quic_conn_new()) == NULL)
             return oom(t);
         f->client_dir = (int8_t)dir;
-        f->flags |= F_PENDING;
+        set_pending(t, f);
+        t->pending += quic_conn_memory(f->st.quic);
     } else if (f->kind == K_DTLS) {
         if ((f->st.dtls = calloc(1, sizeof(*f->st.dtls))) == NULL)
             return oom(t);
-        f->flags |= F_PENDING;
+        set_pending(t, f);
         t->pending += sizeof(*f->st.dtls);
     }
     return 0;
@@ -835,7 +877,7 @@ tr_table_new(const struct tr_limits *lim)
     t->lim.max_pending = lim != NULL && lim->max_pending != 0
                              ? lim->max_pending
                              : TR_MAX_PENDING_DEFAULT;
-    t->free_head = t->lru_head = t->lru_tail = NIL;
+    t->free_head = t->pend_head = t->pend_tail = NIL;
     t->pd = pkt_decoder_new(NULL);
     if (t->pd == NULL || rehash(t, 1024) < 0) {
         tr_table_free(t);
@@ -849,8 +891,9 @@ tr_table_free(struct tr_table *t)
 {
     if (t == NULL)
         return;
-    for (uint32_t i = t->lru_head; i != NIL; i = t->flows[i].next)
-        free_state(t, &t->flows[i]);
+    for (uint32_t i = 0; i < t->n_flows; i++)
+        if (t->flows[i].used)
+            free_state(t, &t->flows[i]);
     for (size_t i = 0; i < t->n_sess; i++) {
         free(t->sess[i].server_name);
         free(t->sess[i].alpn);
@@ -902,11 +945,13 @@ tr_table_frame(struct tr_table *t, uint32_t linktype, const uint8_t *data,
         f->kind = (uint8_t)kind;
         if (p.proto == 17 && udp_new_state(t, f, dir, &p) < 0)
             return -1;
-    } else {
-        lru_unlink(t, fi);
-        lru_push(t, fi);
     }
     f = &t->flows[fi];
+    f->last = ++t->clock;
+    if (f->flags & F_PENDING) {
+        pend_unlink(t, f);
+        pend_push(t, f);
+    }
     f->packets++;
     switch (f->kind) {
     case K_TCP:
@@ -932,9 +977,11 @@ tr_table_finish(struct tr_table *t)
     if (t->finished)
         return;
     t->finished = true;
-    for (uint32_t i = t->lru_head; i != NIL; i = t->flows[i].next) {
+    for (uint32_t i = 0; i < t->n_flows; i++) {
         struct flow *f = &t->flows[i];
 
+        if (!f->used)
+            continue;
         if ((f->flags & (F_PENDING | F_STARTED)) == (F_PENDING | F_STARTED))
             f->flags |= F_INCOMPLETE;
         judge_flow(t, f);

@@ -79,7 +79,8 @@ print_labels(uint16_t bits)
 static void
 print_session(const struct tr_session *s, const struct scope_judgement *j)
 {
-    char c[64], v[64], t[64], o[16], ch[16];
+    static const char digits[] = "0123456789abcdef";
+    char c[64], v[64], t[64], o[16], ch[16], hex[65];
     size_t i;
 
     tr_endpoint_format(&s->client, c, sizeof(c));
@@ -93,11 +94,14 @@ print_session(const struct tr_session *s, const struct scope_judgement *j)
         printf(" chose %s", tls_version_name(s->chosen, ch, sizeof(ch)));
     printf("  %s -> %s  section %" PRIu64 " if %u  packet %" PRIu64 " %s\n", c,
            v, s->first.section, s->first.iface, s->first.packet, t);
-    printf("       sni %s  alpn %s  random ", or_dash(s->server_name),
-           or_dash(s->alpn));
-    for (i = 0; i < 32; i++)
-        printf("%02x", s->random[i]);
-    printf("\n       keys %s", scope_keys_name(j->keys));
+    for (i = 0; i < 32; i++) {
+        hex[2 * i] = digits[s->random[i] >> 4];
+        hex[2 * i + 1] = digits[s->random[i] & 15];
+    }
+    hex[64] = '\0';
+    printf("       sni %s  alpn %s  random %s\n       keys %s",
+           or_dash(s->server_name), or_dash(s->alpn), hex,
+           scope_keys_name(j->keys));
     if (j->missing != 0) {
         printf(" (missing ");
         print_labels(j->missing);

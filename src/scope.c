@@ -210,7 +210,8 @@ scan_pcapng(struct scan *s, struct sc_err *err)
             rc = packet_block(s, &b, err);
             break;
         case PCAPNG_BT_DSB:
-            add_dsb(s, &b);
+            if (s->o == NULL || !s->o->ignore_dsbs)
+                add_dsb(s, &b);
             break;
         default:
             break;

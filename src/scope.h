@@ -83,6 +83,9 @@ struct scope_label_count {
 
 struct scope_opts {
     struct tr_limits limits;
+    /* Do not collect the capture's DSBs (they will be dropped: inject
+     * --discard-all-secrets), so that they do not count as keys. */
+    bool ignore_dsbs;
     /* Called with the input offset about every PIPELINE_PROGRESS_STEP bytes;
      * may be NULL. */
     void (*progress)(void *ctx, uint64_t bytes_in);

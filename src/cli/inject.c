@@ -314,6 +314,9 @@ scope_pass(const struct inject_args *cli, const struct loaded_secrets *s,
     struct scope sc;
     int rc;
 
+    /* Only the DSBs the output keeps count as keys. */
+    so.ignore_dsbs = cli->discard;
+
     if (pg->start != 0) {
         so.progress = progress_cb;
         so.progress_ctx = pg;

@@ -20,6 +20,15 @@
  * them once. Once the ClientHello is complete (or the stream turned out not
  * to hold one) the EVP contexts and scratch space are released and later
  * datagrams are only classified. All cryptography is OpenSSL 3 libcrypto.
+ *
+ * Cost: OpenSSL 3 looks algorithms up by name, and its HKDF does so (and
+ * sets up HMAC afresh) on every call, which made key derivation the most
+ * expensive step of a whole run. So the algorithms are fetched once, into
+ * the shared struct quic_crypto, and HKDF is written out as the HMAC-SHA256
+ * calls it consists of (RFC 5869 §2.2, §2.3; every output here is at most
+ * one hash long, so Expand is the single block T(1)), made through one
+ * EVP_MAC_CTX per connection that keeps its key between the three labels
+ * of one secret. The HMAC, like all the cryptography, is libcrypto's.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -27,7 +36,6 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/params.h>
 
 #include "traffic/quic.h"
@@ -42,6 +50,7 @@
 #define IV_LEN 12
 #define TAG_LEN 16
 #define SAMPLE_LEN 16
+#define HASH_LEN 32 /* SHA-256 */
 
 /* Packet types, whatever their bits in the version. */
 enum { PT_INITIAL, PT_0RTT, PT_HANDSHAKE, PT_RETRY };
@@ -106,16 +115,22 @@ struct range {
     uint32_t start, end;
 };
 
+struct quic_crypto {
+    EVP_MAC *hmac;
+    EVP_MAC_CTX *hmac_sha256; /* the digest set, no key: copied per conn */
+    EVP_CIPHER *ecb, *gcm;
+};
+
 struct quic_conn {
+    const struct quic_crypto *qc;
     int state;
     uint32_t version;
     bool have_pn;
     uint64_t largest_pn;
 
-    /* libcrypto, released once the ClientHello is complete */
-    EVP_KDF *kdf;
-    EVP_KDF_CTX *kctx;
-    EVP_CIPHER *ecb, *gcm;
+    /* libcrypto, released once the ClientHello is complete; the cipher
+     * contexts have their cipher from the start, keys come later */
+    EVP_MAC_CTX *mac; /* HMAC-SHA256 */
     EVP_CIPHER_CTX *hp_ctx, *aead_ctx;
     struct quic_keys keys; /* the cache: keys last installed in the ctxs */
 
@@ -245,40 +260,41 @@ quic_looks_quic(const uint8_t *p, size_t len)
     return (p[0] & 0x80) && len >= 5 && find_version(get_be32(p + 1));
 }
 
-/* HKDF-Extract(salt, ikm) with SHA-256 into out[32]. */
+/* HMAC-SHA256(key, d) into out[32] with the connection's MAC context;
+ * key NULL reuses the key of the last call (EVP_MAC_init(3)). */
 static bool
-hkdf_extract(struct quic_conn *c, const uint8_t *salt, const uint8_t *ikm,
-             size_t ikm_len, uint8_t *out)
+hmac(struct quic_conn *c, const uint8_t *key, size_t key_len, const uint8_t *d,
+     size_t d_len, uint8_t out[HASH_LEN])
 {
-    /* A zero-length DCID is legal after a Retry; HKDF wants a key. */
-    static const uint8_t empty[1] = {0};
-    int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
-    OSSL_PARAM params[5];
+    size_t outl;
 
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-                                                 (char *)"SHA256", 0);
-    params[1] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-    params[2] = OSSL_PARAM_construct_octet_string(
-        OSSL_KDF_PARAM_KEY, (void *)(ikm_len ? ikm : empty), ikm_len);
-    params[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-                                                  (void *)salt, SALT_LEN);
-    params[4] = OSSL_PARAM_construct_end();
-    return EVP_KDF_derive(c->kctx, out, 32, params) == 1;
+    return EVP_MAC_init(c->mac, key, key_len, NULL) == 1 &&
+           (d_len == 0 || EVP_MAC_update(c->mac, d, d_len) == 1) &&
+           EVP_MAC_final(c->mac, out, &outl, HASH_LEN) == 1 && outl == HASH_LEN;
 }
 
-/* TLS 1.3 HKDF-Expand-Label(secret, label, "", out_len) (RFC 8446 §7.1),
- * SHA-256, secret of 32 bytes. */
+/* HKDF-Extract(salt, ikm) = HMAC-SHA256(salt, ikm) (RFC 5869 §2.2) into
+ * out[32]. A zero-length IKM (DCID, legal after a Retry) is fine. */
+static bool
+hkdf_extract(struct quic_conn *c, const uint8_t *salt, const uint8_t *ikm,
+             size_t ikm_len, uint8_t out[HASH_LEN])
+{
+    return hmac(c, salt, SALT_LEN, ikm, ikm_len, out);
+}
+
+/* TLS 1.3 HKDF-Expand-Label(secret, label, "", out_len) (RFC 8446 §7.1)
+ * with SHA-256 and out_len <= 32: HKDF-Expand's T(1) = HMAC(secret, info
+ * || 0x01) (RFC 5869 §2.3) cut to out_len. secret (32 bytes) NULL reuses
+ * the secret of the last call. */
 static bool
 hkdf_expand_label(struct quic_conn *c, const uint8_t *secret, const char *label,
                   uint8_t *out, size_t out_len)
 {
     static const char prefix[] = "tls13 ";
-    uint8_t info[2 + 1 + 255 + 1];
+    uint8_t info[2 + 1 + 255 + 1 + 1], t[HASH_LEN];
     size_t llen = strlen(label), plen = sizeof(prefix) - 1, n = 0;
-    int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
-    OSSL_PARAM params[5];
 
-    if (plen + llen > 255 || out_len > 0xffff)
+    if (llen > 255 - plen || out_len > HASH_LEN)
         return false;
     info[n++] = (uint8_t)(out_len >> 8);
     info[n++] = (uint8_t)out_len;
@@ -288,15 +304,11 @@ hkdf_expand_label(struct quic_conn *c, const uint8_t *secret, const char *label,
     memcpy(info + n, label, llen);
     n += llen;
     info[n++] = 0; /* empty context */
-
-    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-                                                 (char *)"SHA256", 0);
-    params[1] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-    params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-                                                  (void *)secret, 32);
-    params[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n);
-    params[4] = OSSL_PARAM_construct_end();
-    return EVP_KDF_derive(c->kctx, out, out_len, params) == 1;
+    info[n++] = 1; /* the block counter of T(1) */
+    if (!hmac(c, secret, secret ? HASH_LEN : 0, info, n, t))
+        return false;
+    memcpy(out, t, out_len);
+    return true;
 }
 
 /* Makes c->keys (and the cipher contexts) those of this DCID and version:
@@ -305,7 +317,7 @@ static bool
 use_keys(struct quic_conn *c, const struct long_hdr *h)
 {
     struct quic_keys *k = &c->keys;
-    uint8_t initial[32], client[32];
+    uint8_t initial[HASH_LEN], client[HASH_LEN];
     bool ok;
 
     if (k->valid && k->version == h->vi->version &&
@@ -314,16 +326,15 @@ use_keys(struct quic_conn *c, const struct long_hdr *h)
         return true;
     k->valid = false;
     ok = hkdf_extract(c, h->vi->salt, h->dcid, h->dcid_len, initial) &&
-         hkdf_expand_label(c, initial, "client in", client, 32) &&
+         hkdf_expand_label(c, initial, "client in", client, HASH_LEN) &&
          hkdf_expand_label(c, client, h->vi->v2 ? "quicv2 key" : "quic key",
                            k->key, KEY_LEN) &&
-         hkdf_expand_label(c, client, h->vi->v2 ? "quicv2 iv" : "quic iv",
-                           k->iv, IV_LEN) &&
-         hkdf_expand_label(c, client, h->vi->v2 ? "quicv2 hp" : "quic hp",
-                           k->hp, KEY_LEN) &&
-         EVP_EncryptInit_ex(c->hp_ctx, c->ecb, NULL, k->hp, NULL) == 1 &&
-         EVP_CIPHER_CTX_set_padding(c->hp_ctx, 0) == 1 &&
-         EVP_DecryptInit_ex(c->aead_ctx, c->gcm, NULL, k->key, NULL) == 1;
+         hkdf_expand_label(c, NULL, h->vi->v2 ? "quicv2 iv" : "quic iv", k->iv,
+                           IV_LEN) &&
+         hkdf_expand_label(c, NULL, h->vi->v2 ? "quicv2 hp" : "quic hp", k->hp,
+                           KEY_LEN) &&
+         EVP_EncryptInit_ex2(c->hp_ctx, NULL, k->hp, NULL, NULL) == 1 &&
+         EVP_DecryptInit_ex2(c->aead_ctx, NULL, k->key, NULL, NULL) == 1;
     if (!ok)
         return false;
     k->version = h->vi->version;
@@ -354,14 +365,9 @@ release_crypto(struct quic_conn *c)
 {
     EVP_CIPHER_CTX_free(c->hp_ctx);
     EVP_CIPHER_CTX_free(c->aead_ctx);
-    EVP_CIPHER_free(c->ecb);
-    EVP_CIPHER_free(c->gcm);
-    EVP_KDF_CTX_free(c->kctx);
-    EVP_KDF_free(c->kdf);
+    EVP_MAC_CTX_free(c->mac);
     c->hp_ctx = c->aead_ctx = NULL;
-    c->ecb = c->gcm = NULL;
-    c->kctx = NULL;
-    c->kdf = NULL;
+    c->mac = NULL;
     free(c->scratch);
     c->scratch = NULL;
     c->scratch_cap = 0;
@@ -584,7 +590,7 @@ initial_packet(struct quic_conn *c, const uint8_t *pkt,
     }
     /* The AAD is the unprotected header: first byte, the bytes up to the
      * packet number as sent, the packet number. */
-    if (EVP_DecryptInit_ex(c->aead_ctx, NULL, NULL, NULL, nonce) != 1 ||
+    if (EVP_DecryptInit_ex2(c->aead_ctx, NULL, NULL, nonce, NULL) != 1 ||
         EVP_DecryptUpdate(c->aead_ctx, NULL, &outl, &first, 1) != 1 ||
         EVP_DecryptUpdate(c->aead_ctx, NULL, &outl, pkt + 1,
                           (int)h->pn_off - 1) != 1 ||
@@ -610,22 +616,58 @@ initial_packet(struct quic_conn *c, const uint8_t *pkt,
     return bits;
 }
 
-struct quic_conn *
-quic_conn_new(void)
+struct quic_crypto *
+quic_crypto_new(void)
 {
-    struct quic_conn *c = calloc(1, sizeof(*c));
+    struct quic_crypto *qc = calloc(1, sizeof(*qc));
+    OSSL_PARAM params[2];
 
-    if (c == NULL)
+    if (qc == NULL)
         return NULL;
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                 (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    qc->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    qc->hmac_sha256 = qc->hmac ? EVP_MAC_CTX_new(qc->hmac) : NULL;
+    qc->ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
+    qc->gcm = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
+    if (qc->hmac_sha256 == NULL || qc->ecb == NULL || qc->gcm == NULL ||
+        EVP_MAC_CTX_set_params(qc->hmac_sha256, params) != 1) {
+        quic_crypto_free(qc);
+        return NULL;
+    }
+    return qc;
+}
+
+void
+quic_crypto_free(struct quic_crypto *qc)
+{
+    if (qc == NULL)
+        return;
+    EVP_MAC_CTX_free(qc->hmac_sha256);
+    EVP_MAC_free(qc->hmac);
+    EVP_CIPHER_free(qc->ecb);
+    EVP_CIPHER_free(qc->gcm);
+    free(qc);
+}
+
+struct quic_conn *
+quic_conn_new(const struct quic_crypto *qc)
+{
+    struct quic_conn *c;
+
+    if (qc == NULL || (c = calloc(1, sizeof(*c))) == NULL)
+        return NULL;
+    c->qc = qc;
     c->state = ST_ACTIVE;
-    c->kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-    c->kctx = c->kdf ? EVP_KDF_CTX_new(c->kdf) : NULL;
-    c->ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
-    c->gcm = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
+    /* A copy of the template keeps the digest without looking it up. */
+    c->mac = EVP_MAC_CTX_dup(qc->hmac_sha256);
     c->hp_ctx = EVP_CIPHER_CTX_new();
     c->aead_ctx = EVP_CIPHER_CTX_new();
-    if (c->kctx == NULL || c->ecb == NULL || c->gcm == NULL ||
-        c->hp_ctx == NULL || c->aead_ctx == NULL) {
+    if (c->mac == NULL || c->hp_ctx == NULL || c->aead_ctx == NULL ||
+        EVP_EncryptInit_ex2(c->hp_ctx, qc->ecb, NULL, NULL, NULL) != 1 ||
+        EVP_CIPHER_CTX_set_padding(c->hp_ctx, 0) != 1 ||
+        EVP_DecryptInit_ex2(c->aead_ctx, qc->gcm, NULL, NULL, NULL) != 1) {
         quic_conn_free(c);
         return NULL;
     }

@@ -81,6 +81,7 @@ struct flow {
 struct tr_table {
     struct tr_limits lim;
     struct pkt_decoder *pd;
+    struct quic_crypto *qc; /* shared by the QUIC flows; made on the first */
     struct flow *flows;
     uint32_t n_flows, cap_flows; /* slots used, slots allocated */
     uint32_t free_head;
@@ -846,7 +847,8 @@ udp_new_state(struct tr_table *t, struct flow *f, int dir,
               const struct l4_packet *p)
 {
     if (f->kind == K_QUIC && quic_is_client_initial(p->data, p->len)) {
-        if ((f->st.quic = quic_conn_new()) == NULL)
+        if ((t->qc == NULL && (t->qc = quic_crypto_new()) == NULL) ||
+            (f->st.quic = quic_conn_new(t->qc)) == NULL)
             return oom(t);
         f->client_dir = (int8_t)dir;
         set_pending(t, f);
@@ -899,6 +901,7 @@ tr_table_free(struct tr_table *t)
         free(t->sess[i].alpn);
     }
     pkt_decoder_free(t->pd);
+    quic_crypto_free(t->qc); /* after every connection */
     free(t->flows);
     free(t->buckets);
     free(t->sess);

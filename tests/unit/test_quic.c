@@ -569,6 +569,15 @@ assert_hex(const uint8_t *b, const char *hex)
     free(want);
 }
 
+static struct quic_crypto *
+new_crypto(void)
+{
+    struct quic_crypto *qc = quic_crypto_new();
+
+    ck_assert_ptr_nonnull(qc);
+    return qc;
+}
+
 /* ---- the documents' vectors ---- */
 
 struct vector {
@@ -641,8 +650,9 @@ END_TEST
 
 START_TEST(vector_client_initial)
 {
+    struct quic_crypto *qc = new_crypto();
     const struct vector *v = &vectors[_i];
-    struct quic_conn *c = quic_conn_new();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *pkt, *frame;
     size_t n, fn, len;
     const uint8_t *body;
@@ -669,6 +679,7 @@ START_TEST(vector_client_initial)
     quic_conn_free(c);
     free(pkt);
     free(frame);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -679,7 +690,8 @@ END_TEST
  * after the last one. */
 START_TEST(reassembly_out_of_order)
 {
-    struct quic_conn *c = quic_conn_new();
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *h = make_hello(3000);
     struct pl *p = pl_new(), *dg = pl_new();
     int bits;
@@ -726,6 +738,7 @@ START_TEST(reassembly_out_of_order)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -733,7 +746,8 @@ END_TEST
  * comes last, and the buffer grows as the data comes. */
 START_TEST(reassembly_reverse)
 {
-    struct quic_conn *c = quic_conn_new();
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *h = make_hello(3000);
     struct pl *p = pl_new(), *dg = pl_new();
     int i, bits = 0;
@@ -751,6 +765,7 @@ START_TEST(reassembly_reverse)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -758,8 +773,9 @@ END_TEST
  * and carry the same ClientHello; the packet numbers go on. */
 START_TEST(retry_new_dcid)
 {
+    struct quic_crypto *qc = new_crypto();
     static const uint8_t dcid2[5] = {0xa1, 0xb2, 0xc3, 0xd4, 0xe5};
-    struct quic_conn *c = quic_conn_new();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *h = make_hello(3000), *retry;
     struct pl *p = pl_new(), *dg = pl_new();
     size_t rn;
@@ -792,13 +808,15 @@ START_TEST(retry_new_dcid)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
 /* A zero-length DCID (legal after a Retry with an empty SCID). */
 START_TEST(empty_dcid)
 {
-    struct quic_conn *c = quic_conn_new();
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *h = make_hello(600);
     struct pl *p = pl_new(), *dg = pl_new();
 
@@ -811,6 +829,7 @@ START_TEST(empty_dcid)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -820,9 +839,10 @@ END_TEST
  * wrong. */
 START_TEST(packet_number_reconstruction)
 {
+    struct quic_crypto *qc = new_crypto();
     static const uint64_t order[16] = {250, 251, 252, 253, 254, 257, 255, 256,
                                        258, 259, 260, 261, 262, 263, 264, 265};
-    struct quic_conn *c = quic_conn_new();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *h = make_hello(1600);
     struct pl *p = pl_new(), *dg = pl_new();
     uint64_t pn;
@@ -843,12 +863,14 @@ START_TEST(packet_number_reconstruction)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
 /* Every version: the client's packets made with its salt and labels. */
 START_TEST(every_version)
 {
+    struct quic_crypto *qc = new_crypto();
     static const uint32_t vs[] = {QUIC_V1,      QUIC_V2,      QUIC_V2_DRAFT,
                                   QUIC_DRAFT27, QUIC_DRAFT28, QUIC_DRAFT29,
                                   QUIC_DRAFT30, QUIC_DRAFT31, QUIC_DRAFT32,
@@ -858,7 +880,7 @@ START_TEST(every_version)
     size_t i;
 
     for (i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
-        struct quic_conn *c = quic_conn_new();
+        struct quic_conn *c = quic_conn_new(qc);
 
         p->n = 0;
         add_crypto(p, 0, h, 2000);
@@ -873,13 +895,15 @@ START_TEST(every_version)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
 /* A ClientHello of exactly TLS_HELLO_MAX over 60 packets. */
 START_TEST(largest_hello)
 {
-    struct quic_conn *c = quic_conn_new();
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c = quic_conn_new(qc);
     size_t total = TLS_HELLO_MAX + 4, off;
     uint8_t *h = make_hello(total);
     struct pl *p = pl_new(), *dg = pl_new();
@@ -903,13 +927,15 @@ START_TEST(largest_hello)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
 /* ACK, ACK with ECN counts and CONNECTION_CLOSE frames are skipped. */
 START_TEST(other_frames)
 {
-    struct quic_conn *c = quic_conn_new();
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *h = make_hello(800);
     struct pl *p = pl_new(), *dg = pl_new();
 
@@ -946,6 +972,7 @@ START_TEST(other_frames)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -953,7 +980,8 @@ END_TEST
  * came before it stays. */
 START_TEST(forbidden_frame_keeps_prefix)
 {
-    struct quic_conn *c = quic_conn_new();
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *h = make_hello(3000);
     struct pl *p = pl_new(), *dg = pl_new();
 
@@ -974,6 +1002,7 @@ START_TEST(forbidden_frame_keeps_prefix)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -981,7 +1010,8 @@ END_TEST
  * a retransmission brings again. */
 START_TEST(range_table_full)
 {
-    struct quic_conn *c = quic_conn_new();
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *h = make_hello(800);
     struct pl *p = pl_new(), *dg = pl_new();
     uint64_t pn = 0;
@@ -1006,6 +1036,7 @@ START_TEST(range_table_full)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -1015,13 +1046,14 @@ END_TEST
  * coalesced packets: no crash, no hello. */
 START_TEST(truncated_everywhere)
 {
+    struct quic_crypto *qc = new_crypto();
     size_t n, i, len;
     uint8_t *pkt = unhex(rfc9001_a2_packet, &n);
     uint8_t *h = make_hello(1000);
     struct pl *p = pl_new(), *dg = pl_new();
 
     for (i = 0; i < n; i++) {
-        struct quic_conn *c = quic_conn_new();
+        struct quic_conn *c = quic_conn_new(qc);
 
         int bits = quic_client_datagram(c, pkt, i);
 
@@ -1036,7 +1068,7 @@ START_TEST(truncated_everywhere)
     add_crypto(p, 500, h + 500, 500);
     add_pkt(dg, 1, p);
     for (i = 0; i <= dg->n; i++) {
-        struct quic_conn *c = quic_conn_new();
+        struct quic_conn *c = quic_conn_new(qc);
         int bits = quic_client_datagram(c, dg->b, i);
 
         ck_assert_int_eq(bits & QUIC_HELLO_DONE,
@@ -1047,18 +1079,20 @@ START_TEST(truncated_everywhere)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
 /* A flipped bit in the tag, the ciphertext, or the header (AAD). */
 START_TEST(bad_tag)
 {
+    struct quic_crypto *qc = new_crypto();
     static const size_t at[] = {1199, 600, 22, 0, 6, 13};
     size_t n, i;
     uint8_t *pkt = unhex(rfc9001_a2_packet, &n);
 
     for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
-        struct quic_conn *c = quic_conn_new();
+        struct quic_conn *c = quic_conn_new(qc);
         int bits;
 
         pkt[at[i]] ^= 0x04;
@@ -1072,6 +1106,7 @@ START_TEST(bad_tag)
         quic_conn_free(c);
     }
     free(pkt);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -1079,9 +1114,10 @@ END_TEST
  * the header protection sample. */
 START_TEST(length_out_of_range)
 {
+    struct quic_crypto *qc = new_crypto();
     size_t n;
     uint8_t *pkt = unhex(rfc9001_a2_packet, &n);
-    struct quic_conn *c = quic_conn_new();
+    struct quic_conn *c = quic_conn_new(qc);
 
     pkt[17] = 0x9f; /* 1183: the packet has 1182 after the field */
     ck_assert_int_eq(quic_client_datagram(c, pkt, n), QUIC_BAD);
@@ -1091,6 +1127,7 @@ START_TEST(length_out_of_range)
     ck_assert_ptr_null(quic_client_hello(c, NULL));
     quic_conn_free(c);
     free(pkt);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -1099,7 +1136,8 @@ END_TEST
  * length beyond the packet is malformed; an 8-byte varint cut short. */
 START_TEST(crypto_offsets)
 {
-    struct quic_conn *c = quic_conn_new();
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c = quic_conn_new(qc);
     uint8_t *h = make_hello(700);
     struct pl *p = pl_new(), *dg = pl_new();
     size_t m0;
@@ -1166,6 +1204,7 @@ START_TEST(crypto_offsets)
     free(h);
     free(p);
     free(dg);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -1173,11 +1212,12 @@ END_TEST
  * QUIC_BAD, and the connection gives up. */
 START_TEST(not_a_usable_hello)
 {
+    struct quic_crypto *qc = new_crypto();
     static const char *const heads[] = {"01010001", "02000010"};
     size_t i;
 
     for (i = 0; i < 2; i++) {
-        struct quic_conn *c = quic_conn_new();
+        struct quic_conn *c = quic_conn_new(qc);
         struct pl *p = pl_new(), *dg = pl_new();
         uint8_t d[100] = {0};
         size_t n;
@@ -1196,13 +1236,15 @@ START_TEST(not_a_usable_hello)
         free(p);
         free(dg);
     }
+    quic_crypto_free(qc);
 }
 END_TEST
 
 /* Unknown versions, Version Negotiation, Retry, other packet types. */
 START_TEST(packet_kinds)
 {
-    struct quic_conn *c = quic_conn_new();
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c = quic_conn_new(qc);
     size_t n, vn_len, r_len;
     uint8_t *pkt = unhex(rfc9001_a2_packet, &n), *vn, *r;
 
@@ -1248,6 +1290,7 @@ START_TEST(packet_kinds)
     free(pkt);
     free(vn);
     free(r);
+    quic_crypto_free(qc);
 }
 END_TEST
 
@@ -1269,6 +1312,84 @@ START_TEST(cheap_checks)
     ck_assert(!quic_is_client_initial(b, 5));
     ck_assert_ptr_null(quic_client_hello(NULL, NULL));
     quic_conn_free(NULL);
+    ck_assert_ptr_null(quic_conn_new(NULL));
+    quic_crypto_free(NULL);
+}
+END_TEST
+
+/* One quic_crypto serves many connections alive at once: 64 of them, each
+ * with its own DCID and one of the versions, their ClientHellos in two
+ * packets each, the datagrams interleaved across the connections; half are
+ * freed midway and 32 new ones made from the same quic_crypto. */
+START_TEST(shared_crypto)
+{
+    enum { NC = 64, HLEN = 1500 };
+    static const uint32_t vs[] = {QUIC_V1, QUIC_V2, QUIC_DRAFT29, QUIC_DRAFT27,
+                                  QUIC_V2_DRAFT};
+    struct quic_crypto *qc = new_crypto();
+    struct quic_conn *c[NC + NC / 2];
+    uint8_t *h = make_hello(HLEN), dcid[NC + NC / 2][20];
+    struct pl *p = pl_new(), *dg = pl_new();
+    size_t i, half;
+
+    for (i = 0; i < NC + NC / 2; i++) {
+        memset(dcid[i], (int)i, sizeof(dcid[i]));
+        dcid[i][0] = (uint8_t)(i >> 8);
+    }
+    for (i = 0; i < NC; i++) {
+        c[i] = quic_conn_new(qc);
+        ck_assert_ptr_nonnull(c[i]);
+    }
+    /* Round one: the first half of every hello; round two: the rest. */
+    for (half = 0; half < 2; half++) {
+        for (i = 0; i < NC; i++) {
+            uint32_t v = vs[i % (sizeof(vs) / sizeof(vs[0]))];
+            size_t dlen = i % 21, off = half ? HLEN / 2 : 0;
+
+            p->n = 0;
+            add_crypto(p, off, h + off, HLEN / 2);
+            dg->n = enc_initial(dg->b, v, dcid[i], dlen, half, 4, p->b, p->n);
+            ck_assert_int_eq(quic_client_datagram(c[i], dg->b, dg->n),
+                             QUIC_SEEN_LONG | QUIC_SEEN_INITIAL |
+                                 (half ? QUIC_HELLO_DONE : 0));
+            ck_assert_uint_eq(quic_conn_version(c[i]), v);
+        }
+        if (half == 0) /* free every other one, make new ones */
+            for (i = 0; i < NC; i += 2) {
+                quic_conn_free(c[i]);
+                c[i] = NULL;
+            }
+        for (i = NC; half == 0 && i < NC + NC / 2; i++) {
+            c[i] = quic_conn_new(qc);
+            ck_assert_ptr_nonnull(c[i]);
+            p->n = 0;
+            add_crypto(p, 0, h, HLEN);
+            dg->n = enc_initial(dg->b, QUIC_V1, dcid[i], 8, 0, 1, p->b, p->n);
+            ck_assert_int_eq(quic_client_datagram(c[i], dg->b, dg->n),
+                             QUIC_SEEN_LONG | QUIC_SEEN_INITIAL |
+                                 QUIC_HELLO_DONE);
+            assert_hello(c[i], h, HLEN);
+        }
+        for (i = 0; half == 0 && i < NC; i += 2) { /* the others resume */
+            c[i] = quic_conn_new(qc);
+            ck_assert_ptr_nonnull(c[i]);
+            p->n = 0;
+            add_crypto(p, 0, h, HLEN / 2);
+            dg->n = enc_initial(dg->b, vs[i % (sizeof(vs) / sizeof(vs[0]))],
+                                dcid[i], i % 21, 0, 4, p->b, p->n);
+            ck_assert_int_eq(quic_client_datagram(c[i], dg->b, dg->n),
+                             QUIC_SEEN_LONG | QUIC_SEEN_INITIAL);
+        }
+    }
+    for (i = 0; i < NC + NC / 2; i++) {
+        if (i < NC)
+            assert_hello(c[i], h, HLEN);
+        quic_conn_free(c[i]);
+    }
+    quic_crypto_free(qc);
+    free(h);
+    free(p);
+    free(dg);
 }
 END_TEST
 
@@ -1339,6 +1460,9 @@ quic_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("cheap_checks");
     tcase_add_test(tc, cheap_checks);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("shared_crypto");
+    tcase_add_test(tc, shared_crypto);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -35,18 +35,18 @@
 enum tcps_state { TCPS_WAIT = 0, TCPS_DONE, TCPS_FAILED };
 
 struct tcpstream {
-    uint8_t want;        /* handshake type wanted (1 or 2) */
-    uint8_t state;       /* enum tcps_state */
-    bool have_base;      /* base is known */
-    uint32_t base;       /* sequence number of stream byte 0 */
-    uint8_t *buf;        /* window (up to TCPSTREAM_WINDOW bytes), or NULL */
+    uint8_t want;   /* handshake type wanted (1 or 2) */
+    uint8_t state;  /* enum tcps_state */
+    bool have_base; /* base is known */
+    uint32_t base;  /* sequence number of stream byte 0 */
+    uint8_t *buf;   /* window (up to TCPSTREAM_WINDOW bytes), or NULL */
     /* private: filled ranges, record parsing position, message */
     uint32_t ranges[8][2];
     uint8_t n_ranges;
-    uint32_t contiguous; /* bytes of the stream known from byte 0 */
+    uint32_t contiguous;       /* bytes of the stream known from byte 0 */
     uint32_t msg_off, msg_len; /* the message body, when DONE */
-    uint32_t scanned;    /* parse position */
-    uint32_t cap;        /* bytes allocated at buf (grows to the window) */
+    uint32_t scanned;          /* parse position */
+    uint32_t cap; /* bytes allocated at buf (grows to the window) */
 };
 
 void tcpstream_init(struct tcpstream *s, uint8_t want_type);

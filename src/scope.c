@@ -159,8 +159,10 @@ packet_block(struct scan *s, const struct pcapng_block *b, struct sc_err *err)
         caplen = bo_get32(b->order, b->data + 20);
         data = b->data + 28;
     }
-    if (id >= s->n_ifaces)
+    if (id >= s->n_ifaces) {
+        s->sc->packets++; /* numbered all the same */
         return 0; /* the reader checks this; an SPB before any IDB too */
+    }
     f = &s->ifaces[id];
     if (b->type != PCAPNG_BT_SPB)
         capinfo_ts_from_units((uint64_t)bo_get32(b->order, b->data + 12) << 32 |
@@ -227,8 +229,8 @@ scan_pcapng(struct scan *s, struct sc_err *err)
 static int
 scan_pcap(struct scan *s, struct sc_err *err)
 {
-    struct pcap_reader pr;
-    struct pcap_record rec;
+    struct pcap_reader pr = {0};
+    struct pcap_record rec = {0};
     struct capinfo_ts ts = {0};
     uint32_t div;
     int rc;
@@ -456,7 +458,11 @@ judge_session(const struct tr_session *s, struct scope_judgement *j)
         need = NEED_TLS12;
     else /* 1.3 offered, the choice unknown: either set will do */
         need = (have & NEED_TLS12) ? NEED_TLS12 : NEED_TLS13;
-    j->missing = need & ~have;
+    j->missing = s->rejected ? 0 : need & ~have;
+    if (s->rejected) { /* refused by Version Negotiation: no keys needed */
+        j->keys = j->have != 0 ? SCOPE_KEYS_PARTIAL : SCOPE_KEYS_NONE;
+        return;
+    }
     j->keys = j->missing == 0 ? SCOPE_KEYS_COMPLETE
               : j->have != 0  ? SCOPE_KEYS_PARTIAL
                               : SCOPE_KEYS_NONE;
@@ -490,10 +496,12 @@ scope_judge(struct scope *sc, const struct keylog *const *logs, size_t n,
         if (each_line(&sc->embedded, judge_line, NULL, &c, err) < 0)
             return -1;
     }
-    sc->n_complete = sc->n_partial = sc->n_none = 0;
+    sc->n_complete = sc->n_partial = sc->n_none = sc->n_rejected = 0;
     for (size_t i = 0; i < ns; i++) {
         judge_session(&s[i], &sc->judge[i]);
-        if (sc->judge[i].keys == SCOPE_KEYS_COMPLETE)
+        if (s[i].rejected)
+            sc->n_rejected++;
+        else if (sc->judge[i].keys == SCOPE_KEYS_COMPLETE)
             sc->n_complete++;
         else if (sc->judge[i].keys == SCOPE_KEYS_PARTIAL)
             sc->n_partial++;

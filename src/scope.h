@@ -21,6 +21,8 @@
  *   partial   some lines for the client random, not all (missing lists
  *             the labels needed);
  *   none      no line for it.
+ * A QUIC ClientHello the server refused with Version Negotiation needs no
+ * keys: it is counted in n_rejected (keys none, nothing missing).
  * Lines of the key logs (not of the capture's DSBs) whose client random is
  * no session of the capture are counted per label; legacy RSA lines, which
  * name no client random, are counted apart.
@@ -102,6 +104,8 @@ struct scope {
     /* After scope_judge: */
     struct scope_judgement *judge; /* one per session */
     size_t n_complete, n_partial, n_none;
+    size_t n_rejected; /* QUIC sessions refused by Version Negotiation:
+                          they need no keys (keys none, nothing missing) */
     struct scope_label_count labels[SCOPE_MAX_LABELS + 1];
     size_t n_labels;
     uint64_t unmatched; /* key-log lines of no session of the capture */

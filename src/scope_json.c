@@ -160,6 +160,8 @@ scope_json_session(struct json *j, const struct scope *sc, size_t i)
     json_hex(j, s->random, 32);
     json_key(j, "keys");
     json_str(j, scope_keys_name(jd->keys));
+    json_key(j, "rejected");
+    json_bool(j, s->rejected);
     json_key(j, "missing");
     json_labels(j, jd->missing);
     json_key(j, "present");
@@ -193,6 +195,8 @@ scope_json_end(struct json *j, const struct scope *sc)
     json_u64(j, sc->n_partial);
     json_key(j, "none");
     json_u64(j, sc->n_none);
+    json_key(j, "rejected");
+    json_u64(j, sc->n_rejected);
     json_key(j, "flows_without_handshake");
     json_u64(j, st->nohs);
     json_key(j, "incomplete_handshakes");

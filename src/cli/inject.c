@@ -432,6 +432,9 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
             sc_err_set(err, SC_ERR_IO, "out of memory");
             goto done;
         }
+        /* Empty key logs (no spool fd) until scope_filter fills them. */
+        for (size_t i = 0; i < s->n; i++)
+            keylog_init(&filtered[i], s->logs[i].type);
         if (scope_open(&in, input, &spool_fd, &stdin_at, err) < 0 ||
             check_output_target(cli, &in, output, replace_input, err) < 0)
             goto done;

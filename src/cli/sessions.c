@@ -102,6 +102,9 @@ print_session(const struct tr_session *s, const struct scope_judgement *j)
     printf("       sni %s  alpn %s  random %s\n       keys %s",
            or_dash(s->server_name), or_dash(s->alpn), hex,
            scope_keys_name(j->keys));
+    if (s->rejected)
+        printf(" (not needed: the server refused this QUIC version with "
+               "Version Negotiation)");
     if (j->missing != 0) {
         printf(" (missing ");
         print_labels(j->missing);
@@ -124,8 +127,12 @@ print_text(const char *name, const struct scope *sc)
     for (size_t i = 0; i < n; i++)
         print_session(&s[i], &sc->judge[i]);
     printf("  summary: %zu session%s: %zu with complete keys, %zu partial, "
-           "%zu none\n",
+           "%zu none",
            n, n == 1 ? "" : "s", sc->n_complete, sc->n_partial, sc->n_none);
+    if (sc->n_rejected > 0)
+        printf(", %zu refused by Version Negotiation (no keys needed)",
+               sc->n_rejected);
+    putchar('\n');
     if (st->nohs > 0) {
         printf("  %" PRIu64 " flow%s without handshake in the capture: %s "
                "cannot be decrypted whatever the keys (the capture started "

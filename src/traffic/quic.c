@@ -99,6 +99,13 @@ static const struct version_info versions[] = {
     {QUIC_DRAFT28, salt_d23, false},
 };
 
+/* RFC 9000 §15: the versions 0x?a?a?a?a are reserved, sent to make a
+ * server answer with Version Negotiation. No salt is defined for them;
+ * ngtcp2 protects their Initials with draft-29's salt and the v1 labels,
+ * and tshark 4.0 reads them so (checked on a capture of ngtcp2 0.12:
+ * tests/fixtures/traffic/quic-vn.pcap). */
+static const struct version_info reserved = {0, salt_d29, false};
+
 /* The keys of the client Initials for one DCID and version. */
 struct quic_keys {
     bool valid;
@@ -149,6 +156,7 @@ struct quic_conn {
 /* A long-header packet's fields, as far as they are not protected. */
 struct long_hdr {
     const struct version_info *vi;
+    uint32_t version; /* as sent (vi->version is 0 for reserved ones) */
     int type;
     const uint8_t *dcid;
     uint8_t dcid_len;
@@ -171,7 +179,7 @@ find_version(uint32_t v)
     for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
         if (versions[i].version == v)
             return &versions[i];
-    return NULL;
+    return quic_version_reserved(v) ? &reserved : NULL;
 }
 
 /* RFC 9000 §16: reads a variable-length integer at *pp, advancing it.
@@ -208,7 +216,8 @@ parse_long(const uint8_t *p, size_t len, struct long_hdr *h)
 
     if (len < 5 || !(p[0] & 0x80))
         return -1;
-    h->vi = find_version(get_be32(p + 1));
+    h->version = get_be32(p + 1);
+    h->vi = find_version(h->version);
     if (h->vi == NULL)
         return 0;
     bits = (p[0] >> 4) & 3;
@@ -320,8 +329,7 @@ use_keys(struct quic_conn *c, const struct long_hdr *h)
     uint8_t initial[HASH_LEN], client[HASH_LEN];
     bool ok;
 
-    if (k->valid && k->version == h->vi->version &&
-        k->dcid_len == h->dcid_len &&
+    if (k->valid && k->version == h->version && k->dcid_len == h->dcid_len &&
         memcmp(k->dcid, h->dcid, h->dcid_len) == 0)
         return true;
     k->valid = false;
@@ -337,7 +345,7 @@ use_keys(struct quic_conn *c, const struct long_hdr *h)
          EVP_DecryptInit_ex2(c->aead_ctx, NULL, k->key, NULL, NULL) == 1;
     if (!ok)
         return false;
-    k->version = h->vi->version;
+    k->version = h->version;
     k->dcid_len = h->dcid_len;
     memcpy(k->dcid, h->dcid, h->dcid_len);
     k->valid = true;
@@ -608,7 +616,7 @@ initial_packet(struct quic_conn *c, const uint8_t *pkt,
         c->largest_pn = pn;
     c->have_pn = true;
     if (c->version == 0)
-        c->version = h->vi->version;
+        c->version = h->version;
     bits = QUIC_SEEN_INITIAL;
     bits |= parse_frames(c, c->scratch, c->scratch + ctlen);
     if (c->state != ST_ACTIVE)

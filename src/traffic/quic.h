@@ -24,7 +24,10 @@
  * types, its own salt), 0xff00001d (draft-29; drafts 30-32 share its salt),
  * 0xff000021, 0xff000022 (drafts 33, 34: the v1 salt) and 0xff00001b,
  * 0xff00001c (drafts 27, 28: the salt of drafts 23-28,
- * 0xc3eef712c72ebb5a11a7d2432bb46365bef9f502).
+ * 0xc3eef712c72ebb5a11a7d2432bb46365bef9f502). The reserved versions
+ * 0x?a?a?a?a (RFC 9000 §15), which a client sends to make the server
+ * answer with Version Negotiation, are read with draft-29's salt and the
+ * v1 labels, as ngtcp2 protects them and tshark reads them.
  */
 #ifndef SC_TRAFFIC_QUIC_H
 #define SC_TRAFFIC_QUIC_H
@@ -44,6 +47,13 @@
 #define QUIC_DRAFT32 0xff000020u
 #define QUIC_DRAFT33 0xff000021u
 #define QUIC_DRAFT34 0xff000022u
+
+/* True for the reserved versions 0x?a?a?a?a (RFC 9000 §15). */
+static inline bool
+quic_version_reserved(uint32_t v)
+{
+    return (v & 0x0f0f0f0fu) == 0x0a0a0a0au;
+}
 
 /* What a datagram held (bits of quic_client_datagram's result). */
 #define QUIC_SEEN_LONG 0x01    /* a long-header packet of a known version */

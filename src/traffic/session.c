@@ -41,6 +41,7 @@ enum { K_NONE = 0, K_TCP, K_QUIC, K_DTLS };
 #define F_INCOMPLETE 0x08 /* a handshake was started and not finished */
 #define F_STARTED 0x10    /* the client side's handshake data was taken */
 #define F_DATA 0x20       /* a packet with payload was seen */
+#define F_VN 0x40         /* QUIC: Version Negotiation; the client restarts */
 
 struct flow_key {
     uint8_t proto, ipver;
@@ -302,7 +303,9 @@ flow_proto(const struct flow *f)
 static void
 judge_flow(struct tr_table *t, struct flow *f)
 {
-    if (f->session >= 0)
+    if ((f->flags & (F_PENDING | F_STARTED)) == (F_PENDING | F_STARTED))
+        f->flags |= F_INCOMPLETE;
+    if (f->session >= 0 || (f->flags & F_HELLO))
         return;
     if (f->flags & F_INCOMPLETE)
         t->st.incomplete++;
@@ -458,7 +461,8 @@ enforce_pending(struct tr_table *t, uint32_t keep)
 
         if (i != keep && (f->flags & F_PENDING)) {
             free_state(t, f);
-            f->flags |= F_INCOMPLETE;
+            if (f->flags & F_STARTED)
+                f->flags |= F_INCOMPLETE;
             t->st.pending_dropped++;
         }
         i = next;
@@ -673,8 +677,6 @@ tcp_packet(struct tr_table *t, uint32_t fi, int dir, const struct l4_packet *p)
     s = &f->st.tcp->s[dir];
     if (s->state != TCPS_WAIT)
         return 0;
-    if (dir == f->client_dir)
-        f->flags |= F_STARTED;
     before = tcpstream_memory(s);
     rc = tcpstream_add(s, seq, p->data, p->len);
     after = tcpstream_memory(s);
@@ -682,6 +684,11 @@ tcp_packet(struct tr_table *t, uint32_t fi, int dir, const struct l4_packet *p)
     t->pending -= before < t->pending ? before : t->pending;
     if (tls_record_plausible(p->data, p->len))
         f->flags |= F_TRAFFIC;
+    /* The ClientHello has started when a client segment starts its record
+     * (plain TCP traffic, HTTP say, never does). */
+    if (dir == f->client_dir &&
+        handshake_start(p->data, p->len) == TLS_HT_CLIENT_HELLO)
+        f->flags |= F_STARTED;
     if (rc == TCPS_DONE && (m = tcpstream_message(s, &mlen)) != NULL) {
         if (dir == f->client_dir) {
             if (add_hello(t, f, dir, m, mlen, false, 0) < 0)
@@ -759,8 +766,14 @@ dtls_packet(struct tr_table *t, struct flow *f, int dir,
         (f->st.dtls->d[dir] = dtls_asm_new()) == NULL)
         return oom(t);
     if (dtls_datagram(f->st.dtls->d[dir], p->data, p->len, dtls_msg, &c) > 0 &&
-        dtls_start(p->data, p->len))
-        f->flags |= F_TRAFFIC | F_STARTED;
+        dtls_start(p->data, p->len)) {
+        f->flags |= F_TRAFFIC;
+        /* A plaintext handshake record (epoch 0) of the client: a hello
+         * has started. */
+        if (dir == f->client_dir && p->data[0] == 22 && p->data[3] == 0 &&
+            p->data[4] == 0)
+            f->flags |= F_STARTED;
+    }
     if (c.rc < 0)
         return -1;
     after = state_memory(f);
@@ -776,7 +789,8 @@ dtls_packet(struct tr_table *t, struct flow *f, int dir,
  * are of interest (RFC 9000 §17.2.1, §17.2.5; RFC 9369 §3.2 for the v2
  * packet types). */
 static void
-quic_server_packet(struct tr_table *t, const uint8_t *p, size_t n)
+quic_server_packet(struct tr_table *t, struct flow *f, const uint8_t *p,
+                   size_t n)
 {
     uint32_t v;
 
@@ -784,12 +798,24 @@ quic_server_packet(struct tr_table *t, const uint8_t *p, size_t n)
         return;
     v = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 |
         p[4];
-    if (v == 0)
+    if (v == 0) {
+        /* The server refused the client's version: the ClientHello sent
+         * in it (if complete) is a session that needs no keys, and the
+         * client starts again, with a new ClientHello, in this flow
+         * (RFC 9000 §6.2). */
         t->st.quic_vn++;
-    else if ((p[0] & 0x30) ==
-             (v == QUIC_V2 || v == QUIC_V2_DRAFT ? 0x00 : 0x30))
+        if (f->session >= 0)
+            t->sess[f->session].rejected = true;
+        f->session = -1;
+        free_state(t, f);
+        f->flags |= F_VN;
+    } else if ((p[0] & 0x30) ==
+               (v == QUIC_V2 || v == QUIC_V2_DRAFT ? 0x00 : 0x30))
         t->st.quic_retry++;
 }
+
+static int udp_new_state(struct tr_table *t, struct flow *f, int dir,
+                         const struct l4_packet *p);
 
 static int
 quic_packet(struct tr_table *t, struct flow *f, int dir,
@@ -800,7 +826,13 @@ quic_packet(struct tr_table *t, struct flow *f, int dir,
     int r;
 
     if (dir != f->client_dir)
-        quic_server_packet(t, p->data, p->len);
+        quic_server_packet(t, f, p->data, p->len);
+    else if ((f->flags & F_VN) && !(f->flags & F_PENDING) &&
+             quic_is_client_initial(p->data, p->len)) {
+        f->flags &= (uint8_t)~F_VN;
+        if (udp_new_state(t, f, dir, p) < 0)
+            return -1;
+    }
     if (!(f->flags & F_PENDING) || dir != f->client_dir) {
         if (quic_looks_quic(p->data, p->len))
             f->flags |= F_TRAFFIC;
@@ -835,9 +867,11 @@ udp_kind(const struct l4_packet *p)
         return K_QUIC;
     if (dtls_start(p->data, p->len))
         return K_DTLS;
-    /* Traffic without handshake: QUIC on the usual port. */
-    if ((p->sport == 443 || p->dport == 443) &&
-        quic_looks_quic(p->data, p->len))
+    /* Traffic without handshake: a long-header packet of a known QUIC
+     * version (the version field makes it a strong sign), or a short
+     * header on QUIC's usual port. */
+    if (quic_looks_quic(p->data, p->len) &&
+        ((p->data[0] & 0x80) || p->sport == 443 || p->dport == 443))
         return K_QUIC;
     return K_NONE;
 }
@@ -985,8 +1019,6 @@ tr_table_finish(struct tr_table *t)
 
         if (!f->used)
             continue;
-        if ((f->flags & (F_PENDING | F_STARTED)) == (F_PENDING | F_STARTED))
-            f->flags |= F_INCOMPLETE;
         judge_flow(t, f);
         free_state(t, f);
     }

@@ -23,12 +23,13 @@
  *
  * Memory is bounded by the flows tracked at once, never by the capture
  * size: at most tr_limits.max_flows flows (default TR_MAX_FLOWS_DEFAULT;
- * about 150 bytes each), the least recently seen one evicted when the table
- * is full; handshake buffers at most tr_limits.max_pending bytes in all
- * (default 256 MiB), the least recently seen pending handshake given up
- * first. Sessions cost about 120 bytes each plus their names; the list of
- * flows without handshake keeps the first TR_NOHS_LIST_MAX (all are
- * counted).
+ * about 160 bytes each); when the table is full, the least recently seen of
+ * 8 flows sampled round the table is evicted (approximate LRU: a true LRU
+ * list costs two cache misses on every packet); handshake buffers at most
+ * tr_limits.max_pending bytes in all (default 256 MiB), the least recently seen
+ * pending handshake given up first. Sessions cost about 120 bytes each plus
+ * their names; the list of flows without handshake keeps the first
+ * TR_NOHS_LIST_MAX (all are counted).
  *
  * Nothing here fails on traffic: malformed packets are counted and skipped.
  * The only error is running out of memory.
@@ -72,6 +73,7 @@ struct tr_session {
     uint32_t quic_version; /* QUIC only */
     struct tr_endpoint client, server;
     struct tr_where first; /* the flow's first packet */
+    bool rejected;         /* QUIC: answered by Version Negotiation (no keys) */
     char *server_name;     /* owned; "" when absent */
     char *alpn;            /* owned; names joined by ',', "" when absent */
 };

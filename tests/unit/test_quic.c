@@ -1248,14 +1248,25 @@ START_TEST(packet_kinds)
     size_t n, vn_len, r_len;
     uint8_t *pkt = unhex(rfc9001_a2_packet, &n), *vn, *r;
 
-    /* A greased version (RFC 9000 §15). */
+    /* An unknown version. */
+    pkt[1] = 0x12;
+    pkt[2] = 0x34;
+    pkt[3] = 0x56;
+    pkt[4] = 0x78;
+    ck_assert(!quic_is_client_initial(pkt, n));
+    ck_assert(!quic_looks_quic(pkt, n));
+    ck_assert_int_eq(quic_client_datagram(c, pkt, n), 0);
+    /* A reserved version (RFC 9000 §15) is read with draft-29's salt (as
+     * ngtcp2 writes it): this v1 packet's AAD and keys no longer match. */
     pkt[1] = 0x1a;
     pkt[2] = 0x2a;
     pkt[3] = 0x3a;
     pkt[4] = 0x4a;
-    ck_assert(!quic_is_client_initial(pkt, n));
-    ck_assert(!quic_looks_quic(pkt, n));
-    ck_assert_int_eq(quic_client_datagram(c, pkt, n), 0);
+    ck_assert(quic_version_reserved(0x1a2a3a4a));
+    ck_assert(!quic_version_reserved(QUIC_V1));
+    ck_assert(quic_is_client_initial(pkt, n));
+    ck_assert_int_eq(quic_client_datagram(c, pkt, n),
+                     QUIC_SEEN_LONG | QUIC_BAD);
 
     vn = unhex("c000000000088394c8f03e51570808f067a5502a4262b5"
                "000000016b3343cf",

@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz/run.sh SECONDS [TARGET...] - build the libFuzzer targets with clang
 # (-DFUZZ=ON: ASan + UBSan, library instrumented) and fuzz each TARGET
-# (default: all four) for SECONDS, one after the other, at low priority.
+# (default: all five) for SECONDS, one after the other, at low priority.
 # Exits 1 at the first finding (crash, oracle violation, leak, timeout,
 # out-of-memory), after printing the log tail and the reproducer's path.
 #
@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 secs=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
-targets=${*:-pcap pcapng keylog inject}
+targets=${*:-pcap pcapng keylog inject traffic}
 build=${FUZZ_BUILD:-$top/build-fuzz}
 work=${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/secretcap-fuzz.XXXXXX")}
 nice=${FUZZ_NICE:-19}

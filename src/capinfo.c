@@ -323,6 +323,28 @@ analyse_dsb(struct capinfo *ci, const struct pcapng_block *b,
 
 /* ---- pcapng ------------------------------------------------------------ */
 
+void
+capinfo_idb_time(const struct pcapng_block *b, uint8_t *tsresol,
+                 int64_t *tsoffset)
+{
+    struct pcapng_opt_iter it;
+    struct pcapng_opt o;
+
+    *tsresol = 6;
+    *tsoffset = 0;
+    if (pcapng_opts_begin(b, &it) < 0)
+        return;
+    while (pcapng_opts_next(&it, &o) == 1) {
+        if (o.code == OPT_IF_TSRESOL && o.len == 1) {
+            *tsresol = o.value[0];
+        } else if (o.code == OPT_IF_TSOFFSET && o.len == 8) {
+            uint64_t v = bo_get64(b->order, o.value);
+
+            *tsoffset = v <= INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1;
+        }
+    }
+}
+
 static int
 scan_idb(struct capinfo *ci, const struct pcapng_block *b, struct sc_err *err)
 {
@@ -335,16 +357,11 @@ scan_idb(struct capinfo *ci, const struct pcapng_block *b, struct sc_err *err)
         return -1;
     f->linktype = bo_get16(b->order, b->data + 8);
     f->snaplen = bo_get32(b->order, b->data + 12);
+    capinfo_idb_time(b, &f->tsresol, &f->tsoffset);
     if (pcapng_opts_begin(b, &it) < 0)
         return 0;
     while (pcapng_opts_next(&it, &o) == 1) {
-        if (o.code == OPT_IF_TSRESOL && o.len == 1) {
-            f->tsresol = o.value[0];
-        } else if (o.code == OPT_IF_TSOFFSET && o.len == 8) {
-            uint64_t v = bo_get64(b->order, o.value);
-
-            f->tsoffset = v <= INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1;
-        } else if (o.code == OPT_IF_NAME && f->name == NULL) {
+        if (o.code == OPT_IF_NAME && f->name == NULL) {
             /* "a zero octet terminates" (notes §1.1). */
             const uint8_t *z = memchr(o.value, 0, o.len);
             size_t n = z != NULL ? (size_t)(z - o.value) : o.len;
@@ -524,8 +541,8 @@ json_hex32(struct json *j, uint32_t v)
     json_str(j, b);
 }
 
-static void
-json_ts(struct json *j, const struct capinfo_ts *t)
+void
+capinfo_json_ts(struct json *j, const struct capinfo_ts *t)
 {
     char b[64];
 
@@ -682,9 +699,9 @@ capinfo_to_json(const struct capinfo *ci, const char *name,
     json_key(j, "packets");
     json_u64(j, ci->packets);
     json_key(j, "first_packet_time");
-    json_ts(j, &ci->first);
+    capinfo_json_ts(j, &ci->first);
     json_key(j, "last_packet_time");
-    json_ts(j, &ci->last);
+    capinfo_json_ts(j, &ci->last);
     json_key(j, "sections");
     json_arr_begin(j);
     for (i = 0; i < ci->n_sections; i++)

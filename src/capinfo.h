@@ -31,6 +31,7 @@
 #include "err.h"
 #include "input.h"
 #include "json.h"
+#include "pcapng.h"
 
 /* A packet time: seconds since 1970 (UTC) plus attoseconds, and how many
  * fraction digits the interface's resolution supports. */
@@ -127,6 +128,14 @@ void capinfo_format_resol(uint8_t tsresol, char *buf, size_t cap);
 
 /* A short name for common link types ("ETHERNET"), or NULL. */
 const char *capinfo_linktype_name(uint16_t linktype);
+
+/* t as a JSON string (capinfo_format_ts), or null when unset. */
+void capinfo_json_ts(struct json *j, const struct capinfo_ts *t);
+
+/* The timestamp options of a validated IDB: if_tsresol (6 when absent) and
+ * if_tsoffset (0 when absent). */
+void capinfo_idb_time(const struct pcapng_block *b, uint8_t *tsresol,
+                      int64_t *tsoffset);
 
 /* Appends one file object of docs/info-json.md to j: name is the display
  * name, err the scan error or NULL. */

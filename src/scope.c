@@ -22,8 +22,6 @@
 #include "pipeline.h"
 #include "secrets.h"
 
-#define OPT_IF_TSRESOL 9
-#define OPT_IF_TSOFFSET 14
 #define CHUNK_MAX ((size_t)1 << 20) /* >= KEYLOG_MAX_LINE + 1 */
 
 static const char *const label_names[SL_COUNT] = {
@@ -48,6 +46,19 @@ const char *
 scope_label_name(unsigned bit)
 {
     return bit < SL_COUNT ? label_names[bit] : "?";
+}
+
+const char *
+scope_random_hex(const uint8_t random[32], char buf[65])
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < 32; i++) {
+        buf[2 * i] = digits[random[i] >> 4];
+        buf[2 * i + 1] = digits[random[i] & 15];
+    }
+    buf[64] = '\0';
+    return buf;
 }
 
 const char *
@@ -104,8 +115,6 @@ frame(struct scan *s, uint32_t linktype, const uint8_t *p, size_t n,
 static int
 add_idb(struct scan *s, const struct pcapng_block *b, struct sc_err *err)
 {
-    struct pcapng_opt_iter it;
-    struct pcapng_opt o;
     struct iface *f;
 
     if (s->n_ifaces == s->cap_ifaces) {
@@ -119,19 +128,7 @@ add_idb(struct scan *s, const struct pcapng_block *b, struct sc_err *err)
     }
     f = &s->ifaces[s->n_ifaces++];
     f->linktype = bo_get16(b->order, b->data + 8);
-    f->tsresol = 6;
-    f->tsoffset = 0;
-    if (pcapng_opts_begin(b, &it) < 0)
-        return 0;
-    while (pcapng_opts_next(&it, &o) == 1) {
-        if (o.code == OPT_IF_TSRESOL && o.len == 1) {
-            f->tsresol = o.value[0];
-        } else if (o.code == OPT_IF_TSOFFSET && o.len == 8) {
-            uint64_t v = bo_get64(b->order, o.value);
-
-            f->tsoffset = v <= INT64_MAX ? (int64_t)v : -(int64_t)(~v) - 1;
-        }
-    }
+    capinfo_idb_time(b, &f->tsresol, &f->tsoffset);
     return 0;
 }
 

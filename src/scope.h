@@ -67,6 +67,9 @@ enum scope_keys {
     SCOPE_KEYS_COMPLETE
 };
 
+/* A client random as 64 lower-case hex digits into buf; returns buf. */
+const char *scope_random_hex(const uint8_t random[32], char buf[65]);
+
 /* "none", "partial", "complete". */
 const char *scope_keys_name(enum scope_keys k);
 

@@ -12,40 +12,11 @@
 #include "traffic/tls.h"
 
 static void
-json_hex(struct json *j, const uint8_t *p, size_t n)
-{
-    char buf[2 * 64 + 1];
-    static const char hex[] = "0123456789abcdef";
-
-    if (n > 64)
-        n = 64;
-    for (size_t i = 0; i < n; i++) {
-        buf[2 * i] = hex[p[i] >> 4];
-        buf[2 * i + 1] = hex[p[i] & 15];
-    }
-    buf[2 * n] = '\0';
-    json_str(j, buf);
-}
-
-static void
 json_endpoint(struct json *j, const struct tr_endpoint *e)
 {
     char b[64];
 
     tr_endpoint_format(e, b, sizeof(b));
-    json_str(j, b);
-}
-
-static void
-json_time(struct json *j, const struct capinfo_ts *t)
-{
-    char b[64];
-
-    if (!t->set) {
-        json_null(j);
-        return;
-    }
-    capinfo_format_ts(t, b, sizeof(b));
     json_str(j, b);
 }
 
@@ -121,7 +92,7 @@ scope_json_session(struct json *j, const struct scope *sc, size_t i)
     size_t n;
     const struct tr_session *s = &tr_table_sessions(sc->table, &n)[i];
     const struct scope_judgement *jd = &sc->judge[i];
-    char b[16];
+    char b[16], hex[65];
 
     json_obj_begin(j);
     json_key(j, "protocol");
@@ -148,7 +119,7 @@ scope_json_session(struct json *j, const struct scope *sc, size_t i)
     json_key(j, "first_packet");
     json_u64(j, s->first.packet);
     json_key(j, "first_packet_time");
-    json_time(j, &s->first.ts);
+    capinfo_json_ts(j, &s->first.ts);
     json_key(j, "server_name");
     if (s->server_name[0] == '\0')
         json_null(j);
@@ -157,7 +128,7 @@ scope_json_session(struct json *j, const struct scope *sc, size_t i)
     json_key(j, "alpn");
     json_alpn(j, s->alpn);
     json_key(j, "client_random");
-    json_hex(j, s->random, 32);
+    json_str(j, scope_random_hex(s->random, hex));
     json_key(j, "keys");
     json_str(j, scope_keys_name(jd->keys));
     json_key(j, "rejected");
@@ -238,7 +209,7 @@ scope_json_end(struct json *j, const struct scope *sc)
         json_key(j, "first_packet");
         json_u64(j, nh[i].first.packet);
         json_key(j, "first_packet_time");
-        json_time(j, &nh[i].first.ts);
+        capinfo_json_ts(j, &nh[i].first.ts);
         json_key(j, "packets");
         json_u64(j, nh[i].packets);
         json_obj_end(j);

@@ -27,8 +27,12 @@ tee_write(struct fd_source *fs, const uint8_t *p, size_t n, struct sc_err *err)
     while (n > 0) {
         ssize_t w = write(fs->tee_fd, p, n);
 
-        if (w < 0 && errno == EINTR && !sc_interrupted)
+        if (w < 0 && errno == EINTR) {
+            if (sc_interrupted)
+                return sc_err_set(err, SC_ERR_INTR, "%s: interrupted",
+                                  fs->base.name);
             continue;
+        }
         if (w <= 0)
             return sc_err_set(err, SC_ERR_IO,
                               "%s: cannot spool the input to a temporary "

@@ -91,6 +91,7 @@ struct cli_result {
     uint64_t packets, dsbs_added, bytes_in;
     /* --scope capture: */
     uint64_t sessions, sessions_complete, sessions_partial, sessions_none;
+    uint64_t sessions_rejected; /* QUIC, refused by Version Negotiation */
     uint64_t flows_without_handshake;
     uint64_t lines_kept, lines_dropped, lines_legacy;
     char error[SC_ERR_MSG_MAX]; /* without "secretcap: " */

@@ -5,6 +5,7 @@
  * run the pipeline into an atomically published output.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -346,6 +347,7 @@ scope_pass(const struct inject_args *cli, const struct loaded_secrets *s,
         res->sessions_complete = sc.n_complete;
         res->sessions_partial = sc.n_partial;
         res->sessions_none = sc.n_none;
+        res->sessions_rejected = sc.n_rejected;
         res->flows_without_handshake = tr_table_stats(sc.table)->nohs;
         res->lines_kept = fst.kept;
         res->lines_dropped = fst.dropped + fst.dropped_legacy;
@@ -355,42 +357,61 @@ scope_pass(const struct inject_args *cli, const struct loaded_secrets *s,
     return rc;
 }
 
+/* How --scope capture reads the same bytes a second time. */
+struct again {
+    int fd;      /* read again from here (-1: not set) */
+    bool own;    /* fd is ours to close */
+    int64_t off; /* where the capture starts in fd */
+};
+
 /* Opens input for --scope capture's first pass. A regular file (named, or
- * on stdin) is read again for the second pass; anything else (a pipe) is
- * copied as it is read to an unlinked temporary file in $TMPDIR
- * (*spool_fd), which the second pass reads. */
+ * on stdin) is read again through the same open file (a dup of its fd),
+ * so both passes see the same bytes even if the path is replaced between
+ * them; anything else (a pipe) is copied as it is read to an unlinked
+ * temporary file in $TMPDIR, which the second pass reads. */
 static int
-scope_open(struct input *in, const char *input, int *spool_fd,
-           int64_t *stdin_at, struct sc_err *err)
+scope_open(struct input *in, const char *input, struct again *ag,
+           struct sc_err *err)
 {
     struct stat st;
-    bool is_stdin = strcmp(input, "-") == 0;
 
-    *spool_fd = -1;
-    *stdin_at = -1;
-    if (is_stdin && fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
-        *stdin_at = lseek(STDIN_FILENO, 0, SEEK_CUR);
-    if (*stdin_at < 0 &&
-        (is_stdin || stat(input, &st) != 0 || !S_ISREG(st.st_mode)) &&
-        (*spool_fd = spool_temp_fd(err)) < 0)
+    ag->fd = -1;
+    ag->own = false;
+    ag->off = 0;
+    if (strcmp(input, "-") == 0 && fstat(STDIN_FILENO, &st) == 0 &&
+        S_ISREG(st.st_mode) &&
+        (ag->off = lseek(STDIN_FILENO, 0, SEEK_CUR)) >= 0) {
+        ag->fd = STDIN_FILENO;
+        return input_open(in, input, err);
+    }
+    ag->off = 0;
+    if (strcmp(input, "-") != 0 && stat(input, &st) == 0 &&
+        S_ISREG(st.st_mode)) {
+        if (input_open(in, input, err) < 0)
+            return -1;
+        if ((ag->fd = fcntl(in->fd, F_DUPFD_CLOEXEC, 0)) < 0)
+            return sc_err_set(err, SC_ERR_IO, "%s: cannot open it again: %s",
+                              in->name, strerror(errno));
+        ag->own = true;
+        return 0;
+    }
+    if ((ag->fd = spool_temp_fd(err)) < 0)
         return -1;
-    return input_open_tee(in, input, *spool_fd, err);
+    ag->own = true;
+    return input_open_tee(in, input, ag->fd, err);
 }
 
 /* The second pass's input: the same bytes again. */
 static int
-scope_reopen(struct input *in, const char *input, int spool_fd,
-             int64_t stdin_at, struct sc_err *err)
+scope_reopen(struct input *in, const char *input, const struct again *ag,
+             struct sc_err *err)
 {
     const char *name = strcmp(input, "-") == 0 ? "stdin" : input;
-    int fd = spool_fd >= 0 ? spool_fd : STDIN_FILENO;
 
-    if (spool_fd < 0 && stdin_at < 0)
-        return input_open(in, input, err);
-    if (lseek(fd, spool_fd >= 0 ? 0 : stdin_at, SEEK_SET) < 0)
+    if (lseek(ag->fd, ag->off, SEEK_SET) < 0)
         return sc_err_set(err, SC_ERR_IO, "%s: cannot read it again: %s", name,
                           strerror(errno));
-    return input_open_fd(in, fd, name, err);
+    return input_open_fd(in, ag->fd, name, err);
 }
 
 /* The work of cli_inject_file; returns 0 or -1 with err set. */
@@ -403,8 +424,7 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
     const struct keylog *ptrs[MAX_SECRET_FILES];
     struct keylog *filtered = NULL;
     struct sc_diag diag = {cli_print_warning, (void *)&cli->quiet};
-    int spool_fd = -1;
-    int64_t stdin_at = -1;
+    struct again ag = {-1, false, 0};
     struct input in = {0};
     struct out_file out = {0};
     struct writer w = {0}, raw = {0};
@@ -435,14 +455,14 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
         /* Empty key logs (no spool fd) until scope_filter fills them. */
         for (size_t i = 0; i < s->n; i++)
             keylog_init(&filtered[i], s->logs[i].type);
-        if (scope_open(&in, input, &spool_fd, &stdin_at, err) < 0 ||
+        if (scope_open(&in, input, &ag, err) < 0 ||
             check_output_target(cli, &in, output, replace_input, err) < 0)
             goto done;
         pg.total = reader_source(in.rd)->size;
         if (scope_pass(cli, s, &in, &pg, filtered, ptrs, res, err) < 0)
             goto done;
         input_close(&in);
-        if (scope_reopen(&in, input, spool_fd, stdin_at, err) < 0)
+        if (scope_reopen(&in, input, &ag, err) < 0)
             goto done;
     } else if (input_open(&in, input, err) < 0 ||
                check_output_target(cli, &in, output, replace_input, err) < 0) {
@@ -490,8 +510,8 @@ done:
         for (size_t i = 0; i < s->n; i++)
             keylog_free(&filtered[i]);
     free(filtered);
-    if (spool_fd >= 0)
-        close(spool_fd);
+    if (ag.own)
+        close(ag.fd);
     return rc;
 }
 
@@ -534,6 +554,9 @@ cli_scope_summary(const char *input, const struct cli_result *r)
             r->sessions, r->sessions == 1 ? "" : "s", r->sessions_complete,
             r->sessions_partial, r->sessions_none, r->lines_kept,
             r->lines_dropped, r->lines_legacy);
+    if (r->sessions_rejected > 0)
+        fprintf(stderr, "; %" PRIu64 " refused by Version Negotiation",
+                r->sessions_rejected);
     if (r->flows_without_handshake > 0)
         fprintf(stderr, "; %" PRIu64 " flow%s without handshake",
                 r->flows_without_handshake,

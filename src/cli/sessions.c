@@ -47,7 +47,8 @@ static const char sessions_help[] =
     "                       repeated; '-' = stdin\n"
     "  -j, --json           one JSON document (see docs/sessions-json.md)\n"
     "      --require-keys   exit 1 unless every session has complete keys\n"
-    "                       and every TLS/QUIC flow has its handshake\n"
+    "                       and every TLS, DTLS or QUIC flow has its whole\n"
+    "                       handshake in the capture\n"
     "      --max-flows N    flows tracked at once (default 262144); the least\n"
     "                       recently seen is dropped beyond\n"
     "  -q, --quiet          no key-log warnings\n"
@@ -79,9 +80,7 @@ print_labels(uint16_t bits)
 static void
 print_session(const struct tr_session *s, const struct scope_judgement *j)
 {
-    static const char digits[] = "0123456789abcdef";
     char c[64], v[64], t[64], o[16], ch[16], hex[65];
-    size_t i;
 
     tr_endpoint_format(&s->client, c, sizeof(c));
     tr_endpoint_format(&s->server, v, sizeof(v));
@@ -94,14 +93,9 @@ print_session(const struct tr_session *s, const struct scope_judgement *j)
         printf(" chose %s", tls_version_name(s->chosen, ch, sizeof(ch)));
     printf("  %s -> %s  section %" PRIu64 " if %u  packet %" PRIu64 " %s\n", c,
            v, s->first.section, s->first.iface, s->first.packet, t);
-    for (i = 0; i < 32; i++) {
-        hex[2 * i] = digits[s->random[i] >> 4];
-        hex[2 * i + 1] = digits[s->random[i] & 15];
-    }
-    hex[64] = '\0';
     printf("       sni %s  alpn %s  random %s\n       keys %s",
-           or_dash(s->server_name), or_dash(s->alpn), hex,
-           scope_keys_name(j->keys));
+           or_dash(s->server_name), or_dash(s->alpn),
+           scope_random_hex(s->random, hex), scope_keys_name(j->keys));
     if (s->rejected)
         printf(" (not needed: the server refused this QUIC version with "
                "Version Negotiation)");
@@ -187,13 +181,15 @@ print_text(const char *name, const struct scope *sc)
                st->flows_evicted, st->pending_dropped);
 }
 
-/* True when sc has a session without complete keys or a flow without
- * handshake. */
+/* True when sc has a session without complete keys, a flow without
+ * handshake or a handshake cut short: something will not decrypt. */
 static bool
 lacks_keys(const struct scope *sc)
 {
-    return sc->n_partial > 0 || sc->n_none > 0 ||
-           tr_table_stats(sc->table)->nohs > 0;
+    const struct tr_stats *st = tr_table_stats(sc->table);
+
+    return sc->n_partial > 0 || sc->n_none > 0 || st->nohs > 0 ||
+           st->incomplete > 0;
 }
 
 /* Writes out what j holds so far (the JSON of many sessions is never kept
@@ -337,14 +333,19 @@ cmd_sessions(int argc, char **argv)
             cli_report(&err);
             rc = EXIT_DATA;
         } else if (require && lacks_keys(&sc)) {
+            const struct tr_stats *st = tr_table_stats(sc.table);
+
             fflush(stdout);
             fprintf(stderr,
                     "%s: %s: --require-keys: %zu session%s without complete "
-                    "keys, %" PRIu64 " flow%s without handshake\n",
+                    "keys, %" PRIu64 " flow%s without handshake",
                     cli_progname, name, sc.n_partial + sc.n_none,
-                    sc.n_partial + sc.n_none == 1 ? "" : "s",
-                    tr_table_stats(sc.table)->nohs,
-                    tr_table_stats(sc.table)->nohs == 1 ? "" : "s");
+                    sc.n_partial + sc.n_none == 1 ? "" : "s", st->nohs,
+                    st->nohs == 1 ? "" : "s");
+            if (st->incomplete > 0)
+                fprintf(stderr, ", %" PRIu64 " handshake%s cut short",
+                        st->incomplete, st->incomplete == 1 ? "" : "s");
+            fputc('\n', stderr);
             rc = EXIT_DATA;
         }
         scope_free(&sc);

@@ -16,8 +16,8 @@
  * the server makes the client's next Initials use the Retry's Source
  * Connection ID as DCID: each packet is decrypted with the keys of its own
  * DCID, so that just works. Version Negotiation packets are recognised and
- * counted. All cryptography is OpenSSL's libcrypto (HKDF as EVP_MAC
- * HMAC-SHA256, EVP AES-128-GCM, AES-128-ECB).
+ * counted. All cryptography is OpenSSL's libcrypto (the HKDF and
+ * TLS13-KDF EVP_KDFs, EVP AES-128-GCM, AES-128-ECB).
  *
  * Versions: 0x00000001 (v1), 0x6b3343cf (v2), 0x709a50c4 (the provisional
  * v2 of draft-ietf-quic-v2-03..07, sent by ngtcp2 0.12: v2 labels and packet
@@ -73,8 +73,8 @@ bool quic_is_client_initial(const uint8_t *p, size_t len);
  * header protection sample) or any long-header packet of a known version. */
 bool quic_looks_quic(const uint8_t *p, size_t len);
 
-/* The libcrypto algorithms every connection uses (HMAC-SHA256,
- * AES-128-ECB, AES-128-GCM), fetched once. Read-only once made, so any
+/* The libcrypto algorithms every connection uses (the HKDF and TLS13-KDF
+ * KDFs, AES-128-ECB, AES-128-GCM), fetched once. Read-only once made, so any
  * number of connections share one; it must
  * outlive every connection made with it. NULL when libcrypto lacks one of
  * them or memory ran out. quic_crypto_free(NULL) does nothing. */

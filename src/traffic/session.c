@@ -42,6 +42,7 @@ enum { K_NONE = 0, K_TCP, K_QUIC, K_DTLS };
 #define F_STARTED 0x10    /* the client side's handshake data was taken */
 #define F_DATA 0x20       /* a packet with payload was seen */
 #define F_VN 0x40         /* QUIC: Version Negotiation; the client restarts */
+#define F_SRVLONG 0x80    /* QUIC: the server sent a long-header packet */
 
 struct flow_key {
     uint8_t proto, ipver;
@@ -722,6 +723,18 @@ dtls_start(const uint8_t *p, size_t n)
     return n >= 13 && (p[0] & 0xe0) != 0x20 && dtls_record_plausible(p, n);
 }
 
+/* A datagram whose first record is a plaintext (epoch 0) handshake record
+ * starting a ClientHello fragment. */
+static bool
+dtls_hello_record(const uint8_t *p, size_t n)
+{
+    return dtls_start(p, n) && p[0] == 22 && p[3] == 0 && p[4] == 0 && n > 13 &&
+           p[13] == TLS_HT_CLIENT_HELLO;
+}
+
+static int udp_new_state(struct tr_table *t, struct flow *f, int dir,
+                         const struct l4_packet *p);
+
 struct dtls_ctx {
     struct tr_table *t;
     struct flow *f;
@@ -757,9 +770,17 @@ dtls_packet(struct tr_table *t, struct flow *f, int dir,
     size_t before, after;
 
     if (!(f->flags & F_PENDING)) {
-        if (f->session < 0 && dtls_start(p->data, p->len))
-            f->flags |= F_TRAFFIC;
-        return 0;
+        if (!dtls_hello_record(p->data, p->len)) {
+            if (f->session < 0 && dtls_start(p->data, p->len))
+                f->flags |= F_TRAFFIC;
+            return 0;
+        }
+        /* A ClientHello after the handshake: a new association on the same
+         * ports (or a repeat, which finds its session by random). */
+        f->chosen = 0;
+        f->session = -1;
+        if (udp_new_state(t, f, dir, p) < 0)
+            return -1;
     }
     before = state_memory(f);
     if (f->st.dtls->d[dir] == NULL &&
@@ -768,10 +789,10 @@ dtls_packet(struct tr_table *t, struct flow *f, int dir,
     if (dtls_datagram(f->st.dtls->d[dir], p->data, p->len, dtls_msg, &c) > 0 &&
         dtls_start(p->data, p->len)) {
         f->flags |= F_TRAFFIC;
-        /* A plaintext handshake record (epoch 0) of the client: a hello
-         * has started. */
-        if (dir == f->client_dir && p->data[0] == 22 && p->data[3] == 0 &&
-            p->data[4] == 0)
+        /* A ClientHello fragment (the client is not known before the
+         * whole message): a hello has started. */
+        if (dtls_hello_record(p->data, p->len) &&
+            (f->client_dir < 0 || dir == f->client_dir))
             f->flags |= F_STARTED;
     }
     if (c.rc < 0)
@@ -788,6 +809,29 @@ dtls_packet(struct tr_table *t, struct flow *f, int dir,
 /* A datagram from the server side: only Version Negotiation and Retry
  * are of interest (RFC 9000 §17.2.1, §17.2.5; RFC 9369 §3.2 for the v2
  * packet types). */
+/* True when the Version Negotiation packet p (RFC 9000 §17.2.1) lists
+ * version v among the versions the server supports. */
+static bool
+vn_lists(const uint8_t *p, size_t n, uint32_t v)
+{
+    size_t off = 5;
+
+    /* DCID and SCID, each a length byte and up to 255 bytes here. */
+    for (int k = 0; k < 2; k++) {
+        if (off >= n || p[off] >= n - off)
+            return false;
+        off += 1 + (size_t)p[off];
+    }
+    for (; n - off >= 4; off += 4)
+        if (((uint32_t)p[off] << 24 | (uint32_t)p[off + 1] << 16 |
+             (uint32_t)p[off + 2] << 8 | p[off + 3]) == v)
+            return true;
+    return false;
+}
+
+/* A datagram from the server side: only Version Negotiation and Retry
+ * are of interest (RFC 9000 §17.2.1, §17.2.5; RFC 9369 §3.2 for the v2
+ * packet types). */
 static void
 quic_server_packet(struct tr_table *t, struct flow *f, const uint8_t *p,
                    size_t n)
@@ -798,24 +842,27 @@ quic_server_packet(struct tr_table *t, struct flow *f, const uint8_t *p,
         return;
     v = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 |
         p[4];
-    if (v == 0) {
-        /* The server refused the client's version: the ClientHello sent
-         * in it (if complete) is a session that needs no keys, and the
-         * client starts again, with a new ClientHello, in this flow
-         * (RFC 9000 §6.2). */
-        t->st.quic_vn++;
-        if (f->session >= 0)
-            t->sess[f->session].rejected = true;
-        f->session = -1;
-        free_state(t, f);
-        f->flags |= F_VN;
-    } else if ((p[0] & 0x30) ==
-               (v == QUIC_V2 || v == QUIC_V2_DRAFT ? 0x00 : 0x30))
-        t->st.quic_retry++;
+    if (v != 0) {
+        f->flags |= F_SRVLONG;
+        if ((p[0] & 0x30) == (v == QUIC_V2 || v == QUIC_V2_DRAFT ? 0x00 : 0x30))
+            t->st.quic_retry++;
+        return;
+    }
+    t->st.quic_vn++;
+    /* The server refused the client's version: the ClientHello sent in it
+     * (if complete) is a session that needs no keys, and the client starts
+     * again, with a new ClientHello, in this flow. RFC 9000 §6.2: a client
+     * ignores a VN after other packets of the server, or one that lists the
+     * version it offered; so does this. */
+    if ((f->flags & F_SRVLONG) ||
+        (f->session >= 0 && vn_lists(p, n, t->sess[f->session].quic_version)))
+        return;
+    if (f->session >= 0)
+        t->sess[f->session].rejected = true;
+    f->session = -1;
+    free_state(t, f);
+    f->flags |= F_VN;
 }
-
-static int udp_new_state(struct tr_table *t, struct flow *f, int dir,
-                         const struct l4_packet *p);
 
 static int
 quic_packet(struct tr_table *t, struct flow *f, int dir,
@@ -825,7 +872,7 @@ quic_packet(struct tr_table *t, struct flow *f, int dir,
     const uint8_t *m;
     int r;
 
-    if (dir != f->client_dir)
+    if (f->client_dir >= 0 && dir != f->client_dir)
         quic_server_packet(t, f, p->data, p->len);
     else if ((f->flags & F_VN) && !(f->flags & F_PENDING) &&
              quic_is_client_initial(p->data, p->len)) {
@@ -851,9 +898,16 @@ quic_packet(struct tr_table *t, struct flow *f, int dir,
         t->st.quic_bad++;
     if ((r & QUIC_HELLO_DONE) &&
         (m = quic_client_hello(f->st.quic, &len)) != NULL) {
-        if (add_hello(t, f, dir, m, len, false, quic_conn_version(f->st.quic)) <
-            0)
+        uint32_t v = quic_conn_version(f->st.quic);
+
+        if (add_hello(t, f, dir, m, len, false, v) < 0)
             return -1;
+        if (f->session >= 0 && t->sess[f->session].rejected) {
+            /* The same ClientHello again after Version Negotiation, in a
+             * version the server takes. */
+            t->sess[f->session].rejected = false;
+            t->sess[f->session].quic_version = v;
+        }
         free_state(t, f);
     }
     return 0;

@@ -148,6 +148,17 @@ bo_put64(enum byte_order o, uint8_t *p, uint64_t v)
 
 #endif
 
+/* A 24-bit field (TLS and DTLS handshake lengths and offsets, RFC 8446
+ * §4, RFC 6347 §4.2.2), in the low 24 bits of the result. Byte-wise on
+ * every host: there is no 3-byte integer to load. */
+static inline uint32_t
+bo_get24(enum byte_order o, const uint8_t *p)
+{
+    if (o == BO_LE)
+        return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+    return (uint32_t)p[2] | (uint32_t)p[1] << 8 | (uint32_t)p[0] << 16;
+}
+
 /* Rounds a length up to the next multiple of 4 in 64 bits (cannot wrap for
  * any 32-bit input). */
 static inline uint64_t

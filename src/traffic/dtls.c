@@ -25,7 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "traffic/dtls.h"
+#include "traffic/ranges.h"
 
 #define DTLS_CT_HANDSHAKE 22
 #define DTLS_REC_HDR 13
@@ -58,18 +60,6 @@ struct dtls_asm {
     uint64_t clock;
     size_t held; /* bytes allocated for pending messages */
 };
-
-static uint32_t
-be16(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t
-be24(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-}
 
 struct dtls_asm *
 dtls_asm_new(void)
@@ -140,46 +130,6 @@ seen_before(struct dtls_asm *a, uint8_t type, uint16_t seq, const uint8_t *body,
     return false;
 }
 
-/* Merges [lo, hi) into m's ranges; false (nothing changed) when that
- * would need more than MAX_RANGES. */
-static bool
-add_range(struct pending *m, uint32_t lo, uint32_t hi)
-{
-    uint32_t out[MAX_RANGES][2];
-    unsigned n = 0, i;
-    bool placed = false;
-
-    for (i = 0; i < m->n_ranges; i++) {
-        uint32_t ra = m->ranges[i][0], rb = m->ranges[i][1];
-
-        if (ra <= hi && rb >= lo) {
-            lo = ra < lo ? ra : lo;
-            hi = rb > hi ? rb : hi;
-            continue;
-        }
-        if (ra > hi && !placed) {
-            if (n == MAX_RANGES)
-                return false;
-            out[n][0] = lo;
-            out[n++][1] = hi;
-            placed = true;
-        }
-        if (n == MAX_RANGES)
-            return false;
-        out[n][0] = ra;
-        out[n++][1] = rb;
-    }
-    if (!placed) {
-        if (n == MAX_RANGES)
-            return false;
-        out[n][0] = lo;
-        out[n++][1] = hi;
-    }
-    memcpy(m->ranges, out, n * sizeof(out[0]));
-    m->n_ranges = n;
-    return true;
-}
-
 static struct pending *
 slot_for(struct dtls_asm *a, uint8_t type, uint16_t seq, uint32_t len,
          bool *conflict)
@@ -221,8 +171,9 @@ fragment(struct dtls_asm *a, const uint8_t *h, const uint8_t *frag,
          dtls_msg_fn fn, void *ctx)
 {
     uint8_t type = h[0];
-    uint32_t len = be24(h + 1), off = be24(h + 6), flen = be24(h + 9);
-    uint16_t seq = (uint16_t)be16(h + 4);
+    uint32_t len = bo_get24(BO_BE, h + 1), off = bo_get24(BO_BE, h + 6),
+             flen = bo_get24(BO_BE, h + 9);
+    uint16_t seq = bo_get16(BO_BE, h + 4);
     struct pending *m;
     bool conflict;
 
@@ -234,7 +185,7 @@ fragment(struct dtls_asm *a, const uint8_t *h, const uint8_t *frag,
     m = slot_for(a, type, seq, len, &conflict);
     if (m == NULL)
         return;
-    if (!add_range(m, off, off + flen))
+    if (!ranges_add(m->ranges, &m->n_ranges, MAX_RANGES, off, off + flen))
         return;
     memcpy(m->buf + off, frag, flen);
     if (m->n_ranges != 1 || m->ranges[0][0] != 0 || m->ranges[0][1] != len)
@@ -254,7 +205,7 @@ handshake_record(struct dtls_asm *a, const uint8_t *p, size_t len,
     uint32_t flen;
 
     while ((size_t)(end - p) >= DTLS_HS_HDR) {
-        flen = be24(p + 9);
+        flen = bo_get24(BO_BE, p + 9);
         if (flen > (size_t)(end - p) - DTLS_HS_HDR)
             return;
         fragment(a, p, p + DTLS_HS_HDR, fn, ctx);
@@ -283,7 +234,7 @@ dtls_datagram(struct dtls_asm *a, const uint8_t *p, size_t len, dtls_msg_fn fn,
             hdr = 1 + ((p[0] & 0x08) != 0 ? 2 : 1) + 2;
             if (hdr > (size_t)(end - p))
                 break;
-            rlen = be16(p + hdr - 2);
+            rlen = bo_get16(BO_BE, p + hdr - 2);
             if (rlen > (size_t)(end - p) - hdr)
                 break;
             p += hdr + rlen;
@@ -291,14 +242,14 @@ dtls_datagram(struct dtls_asm *a, const uint8_t *p, size_t len, dtls_msg_fn fn,
         }
         if ((size_t)(end - p) < DTLS_REC_HDR || p[0] < 20 || p[0] > 25)
             break;
-        v = be16(p + 1);
+        v = bo_get16(BO_BE, p + 1);
         if (v != 0xfeff && v != 0xfefd && v != 0xfefc)
             break;
-        rlen = be16(p + 11);
+        rlen = bo_get16(BO_BE, p + 11);
         if (rlen > (size_t)(end - p) - DTLS_REC_HDR)
             break;
         n++;
-        if (p[0] == DTLS_CT_HANDSHAKE && be16(p + 3) == 0)
+        if (p[0] == DTLS_CT_HANDSHAKE && bo_get16(BO_BE, p + 3) == 0)
             handshake_record(a, p + DTLS_REC_HDR, rlen, fn, ctx);
         p += DTLS_REC_HDR + rlen;
     }

@@ -45,7 +45,9 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include "byteorder.h"
 #include "traffic/quic.h"
+#include "traffic/ranges.h"
 #include "traffic/tls.h"
 
 #define CID_MAX 20 /* RFC 9000 §17.2: at most 20 bytes in v1 */
@@ -124,11 +126,6 @@ struct quic_keys {
     uint8_t hp[KEY_LEN];
 };
 
-/* A filled byte range [start, end) of the crypto stream. */
-struct range {
-    uint32_t start, end;
-};
-
 struct quic_crypto {
     EVP_KDF *hkdf;  /* HKDF-Extract */
     EVP_KDF *tls13; /* HKDF-Expand-Label */
@@ -154,7 +151,7 @@ struct quic_conn {
     /* the Initial crypto stream */
     uint8_t *buf;
     uint32_t cap;
-    struct range r[RANGES_MAX];
+    uint32_t r[RANGES_MAX][2]; /* filled, see traffic/ranges.h */
     unsigned nr;
     bool have_len;
     uint32_t msg_len; /* ClientHello body length, once bytes 0..3 are in */
@@ -170,13 +167,6 @@ struct long_hdr {
     size_t pn_off; /* from the start of the packet */
     size_t len;    /* the whole packet, header included */
 };
-
-static uint32_t
-get_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
 
 static const struct version_info *
 find_version(uint32_t v)
@@ -223,7 +213,7 @@ parse_long(const uint8_t *p, size_t len, struct long_hdr *h)
 
     if (len < 5 || !(p[0] & 0x80))
         return -1;
-    h->version = get_be32(p + 1);
+    h->version = bo_get32(BO_BE, p + 1);
     h->vi = find_version(h->version);
     if (h->vi == NULL)
         return 0;
@@ -273,7 +263,7 @@ quic_looks_quic(const uint8_t *p, size_t len)
         return false;
     if ((p[0] & 0xc0) == 0x40)
         return len >= 1 + 4 + SAMPLE_LEN;
-    return (p[0] & 0x80) && len >= 5 && find_version(get_be32(p + 1));
+    return (p[0] & 0x80) && len >= 5 && find_version(bo_get32(BO_BE, p + 1));
 }
 
 /* A context of kdf with SHA-256: for HKDF-Extract (expand false) in
@@ -421,45 +411,14 @@ finish(struct quic_conn *c, int state)
     }
 }
 
-/* Records [start, end) as filled, merging with touching or overlapping
- * ranges. False when the table is full (the data is then dropped: a
- * retransmission may bring it again). */
-static bool
-add_range(struct quic_conn *c, uint32_t start, uint32_t end)
-{
-    unsigned i = 0, j;
-
-    while (i < c->nr && c->r[i].end < start)
-        i++;
-    for (j = i; j < c->nr && c->r[j].start <= end; j++) {
-        if (c->r[j].start < start)
-            start = c->r[j].start;
-        if (c->r[j].end > end)
-            end = c->r[j].end;
-    }
-    if (j == i) {
-        if (c->nr == RANGES_MAX)
-            return false;
-        memmove(c->r + i + 1, c->r + i, (c->nr - i) * sizeof(c->r[0]));
-        c->nr++;
-    } else {
-        memmove(c->r + i + 1, c->r + j, (c->nr - j) * sizeof(c->r[0]));
-        c->nr -= j - i - 1;
-    }
-    c->r[i].start = start;
-    c->r[i].end = end;
-    return true;
-}
-
 /* Checks the front of the stream: RFC 8446 §4 handshake header, type 1. */
 static int
 check_hello(struct quic_conn *c)
 {
-    if (c->nr == 0 || c->r[0].start != 0 || c->r[0].end < 4)
+    if (c->nr == 0 || c->r[0][0] != 0 || c->r[0][1] < 4)
         return 0;
     if (!c->have_len) {
-        uint32_t l =
-            (uint32_t)c->buf[1] << 16 | (uint32_t)c->buf[2] << 8 | c->buf[3];
+        uint32_t l = bo_get24(BO_BE, c->buf + 1);
 
         if (c->buf[0] != TLS_HT_CLIENT_HELLO || l > TLS_HELLO_MAX) {
             finish(c, ST_FAILED);
@@ -468,7 +427,7 @@ check_hello(struct quic_conn *c)
         c->have_len = true;
         c->msg_len = l;
     }
-    if (c->r[0].end >= 4 + c->msg_len) {
+    if (c->r[0][1] >= 4 + c->msg_len) {
         finish(c, ST_DONE);
         return QUIC_HELLO_DONE;
     }
@@ -489,8 +448,7 @@ crypto_data(struct quic_conn *c, uint64_t off, const uint8_t *d, size_t len)
     /* The frame that starts the stream tells the final size: allocate
      * that at once instead of growing. */
     if (!c->have_len && off == 0 && len >= 4 && d[0] == TLS_HT_CLIENT_HELLO) {
-        uint32_t l =
-            (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | (uint32_t)d[3];
+        uint32_t l = bo_get24(BO_BE, d + 1);
 
         if (l <= TLS_HELLO_MAX) {
             limit = 4 + l;
@@ -518,7 +476,8 @@ crypto_data(struct quic_conn *c, uint64_t off, const uint8_t *d, size_t len)
         c->cap = newcap;
     }
     memcpy(c->buf + off, d, (size_t)(end - off));
-    if (!add_range(c, (uint32_t)off, (uint32_t)end))
+    /* table full: the data is dropped, a retransmission may bring it */
+    if (!ranges_add(c->r, &c->nr, RANGES_MAX, (uint32_t)off, (uint32_t)end))
         return 0;
     return check_hello(c);
 }
@@ -733,7 +692,7 @@ quic_client_datagram(struct quic_conn *c, const uint8_t *p, size_t len)
         return 0;
     /* RFC 9000 §12.2: coalesced packets; a short header runs to the end. */
     while (off < len && (p[off] & 0x80)) {
-        if (len - off >= 5 && get_be32(p + off + 1) == 0) {
+        if (len - off >= 5 && bo_get32(BO_BE, p + off + 1) == 0) {
             bits |= QUIC_SEEN_VN; /* §17.2.1: the rest of the datagram */
             break;
         }

@@ -40,6 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteorder.h"
+#include "traffic/ranges.h"
 #include "traffic/tcpstream.h"
 #include "traffic/tls.h"
 
@@ -47,18 +49,6 @@
 #define RECORD_MAX (16384 + 2048) /* RFC 5246 §6.2.3 TLSCiphertext */
 #define GROW_STEP 4096
 #define NRANGES 8
-
-static uint32_t
-be16(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t
-be24(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-}
 
 static void
 fail(struct tcpstream *s)
@@ -95,10 +85,11 @@ starts_record(const uint8_t *p, size_t n, uint8_t want)
 {
     if (n < 6 || p[0] != TLS_CT_HANDSHAKE || p[1] != 3 || p[2] > 4)
         return false;
-    if (be16(p + 3) < 1 || be16(p + 3) > RECORD_MAX || p[5] != want)
+    if (bo_get16(BO_BE, p + 3) < 1 || bo_get16(BO_BE, p + 3) > RECORD_MAX ||
+        p[5] != want)
         return false;
     /* The hello's own version, when the segment and the record show it. */
-    return n < 11 || be16(p + 3) < 6 || (p[9] == 3 && p[10] <= 4);
+    return n < 11 || bo_get16(BO_BE, p + 3) < 6 || (p[9] == 3 && p[10] <= 4);
 }
 
 /* An SSLv2-compatible ClientHello header (RFC 5246 Appendix E.2):
@@ -118,7 +109,7 @@ starts_sslv2(const uint8_t *p, size_t n)
 static bool
 candidate(const uint8_t *p, uint8_t want)
 {
-    uint32_t rlen = be16(p + 3), mlen = be24(p + 6);
+    uint32_t rlen = bo_get16(BO_BE, p + 3), mlen = bo_get24(BO_BE, p + 6);
 
     if (p[0] != TLS_CT_HANDSHAKE || p[1] != 3 || p[2] > 4 || p[5] != want)
         return false;
@@ -158,43 +149,16 @@ grow(struct tcpstream *s, uint32_t need)
     return true;
 }
 
-/* Merges [a, b) into the sorted, disjoint ranges (adjacent ones are
- * joined). False, with nothing changed, when the result would need more
+/* Merges [a, b) into the ranges (see traffic/ranges.h) and updates
+ * contiguous. False, with nothing changed, when the result would need more
  * than NRANGES ranges. */
 static bool
 merge_range(struct tcpstream *s, uint32_t a, uint32_t b)
 {
-    uint32_t out[NRANGES][2];
-    unsigned n = 0, i;
-    bool placed = false;
+    unsigned n = s->n_ranges;
 
-    for (i = 0; i < s->n_ranges; i++) {
-        uint32_t ra = s->ranges[i][0], rb = s->ranges[i][1];
-
-        if (ra <= b && rb >= a) {
-            a = ra < a ? ra : a;
-            b = rb > b ? rb : b;
-            continue;
-        }
-        if (ra > b && !placed) {
-            if (n == NRANGES)
-                return false;
-            out[n][0] = a;
-            out[n++][1] = b;
-            placed = true;
-        }
-        if (n == NRANGES)
-            return false;
-        out[n][0] = ra;
-        out[n++][1] = rb;
-    }
-    if (!placed) {
-        if (n == NRANGES)
-            return false;
-        out[n][0] = a;
-        out[n++][1] = b;
-    }
-    memcpy(s->ranges, out, n * sizeof(out[0]));
+    if (!ranges_add(s->ranges, &n, NRANGES, a, b))
+        return false;
     s->n_ranges = (uint8_t)n;
     s->contiguous = s->ranges[0][0] == 0 ? s->ranges[0][1] : 0;
     return true;
@@ -241,16 +205,16 @@ parse_sslv2(struct tcpstream *s)
 
     if (s->contiguous < 2)
         return;
-    rlen = (uint32_t)(p[0] & 0x7f) << 8 | p[1];
+    rlen = bo_get16(BO_BE, p) & 0x7fff;
     if (rlen < 9) {
         fail(s);
         return;
     }
     if (s->contiguous < 2 + rlen)
         return;
-    cs = be16(p + 5);
-    sid = be16(p + 7);
-    chal = be16(p + 9);
+    cs = bo_get16(BO_BE, p + 5);
+    sid = bo_get16(BO_BE, p + 7);
+    chal = bo_get16(BO_BE, p + 9);
     if ((uint64_t)9 + cs + sid + chal != rlen || cs == 0 || cs % 3 != 0 ||
         sid > 32 || chal < 16 || chal > 32) {
         fail(s);
@@ -356,7 +320,7 @@ parse(struct tcpstream *s)
         if (s->contiguous < s->scanned + 5)
             return;
         r = s->buf + s->scanned;
-        rlen = be16(r + 3);
+        rlen = bo_get16(BO_BE, r + 3);
         /* RFC 8446 §5.1: the fragments of a handshake message are not
          * interleaved with records of another type. */
         if (r[0] != TLS_CT_HANDSHAKE || r[1] != 3 || r[2] > 4 ||

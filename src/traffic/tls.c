@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "traffic/tls.h"
 
 #define EXT_SERVER_NAME 0
@@ -63,7 +64,7 @@ get16(struct cur *c, uint32_t *v)
 
     if (!take(c, 2, &q))
         return false;
-    *v = (uint32_t)q[0] << 8 | q[1];
+    *v = bo_get16(BO_BE, q);
     return true;
 }
 
@@ -316,7 +317,7 @@ tls_record_plausible(const uint8_t *p, size_t len)
 
     if (p == NULL || len < 5)
         return false;
-    rlen = (uint32_t)p[3] << 8 | p[4];
+    rlen = bo_get16(BO_BE, p + 3);
     /* RFC 5246 §6.2.3: a record is at most 2^14 + 2048 bytes. */
     return p[0] >= 20 && p[0] <= 23 && p[1] == 3 && p[2] <= 4 && rlen >= 1 &&
            rlen <= 16384 + 2048;
@@ -334,9 +335,9 @@ dtls_record_plausible(const uint8_t *p, size_t len)
         return len >= 2;
     if (len < 13 || p[0] < 20 || p[0] > 25)
         return false;
-    v = (uint32_t)p[1] << 8 | p[2];
+    v = bo_get16(BO_BE, p + 1);
     if (v != 0xfeff && v != 0xfefd && v != 0xfefc)
         return false;
-    rlen = (uint32_t)p[11] << 8 | p[12];
+    rlen = bo_get16(BO_BE, p + 11);
     return rlen <= len - 13;
 }

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "byteorder.h"
 #ifdef HAVE_ISAL
 #include <isa-l/igzip_lib.h>
 #endif
@@ -34,15 +36,6 @@ next(void)
     rng ^= rng << 25;
     rng ^= rng >> 27;
     return rng * 2685821657736338717ull;
-}
-
-static void
-le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
 }
 
 static uint64_t
@@ -118,11 +111,11 @@ gen_capture(const char *fmt, uint64_t size, const char *mode)
         memcpy(out + 28, idb, 20);
         used = 48;
     } else {
-        le32(out, ns ? 0xA1B23C4Du : 0xA1B2C3D4u);
+        bo_put32(BO_LE, out, ns ? 0xA1B23C4Du : 0xA1B2C3D4u);
         out[4] = 2, out[5] = 0, out[6] = 4, out[7] = 0;
         memset(out + 8, 0, 8);
-        le32(out + 16, 262144);
-        le32(out + 20, 1);
+        bo_put32(BO_LE, out + 16, 262144);
+        bo_put32(BO_LE, out + 20, 1);
         used = 24;
     }
     while (written + used < size) {
@@ -139,23 +132,23 @@ gen_capture(const char *fmt, uint64_t size, const char *mode)
         payload(pkt, n);
         ts += 1 + next() % 1000;
         if (ng) {
-            le32(p, 6);
-            le32(p + 4, total);
-            le32(p + 8, 0);
-            le32(p + 12, (uint32_t)(ts >> 32));
-            le32(p + 16, (uint32_t)ts);
-            le32(p + 20, n);
-            le32(p + 24, n);
+            bo_put32(BO_LE, p, 6);
+            bo_put32(BO_LE, p + 4, total);
+            bo_put32(BO_LE, p + 8, 0);
+            bo_put32(BO_LE, p + 12, (uint32_t)(ts >> 32));
+            bo_put32(BO_LE, p + 16, (uint32_t)ts);
+            bo_put32(BO_LE, p + 20, n);
+            bo_put32(BO_LE, p + 24, n);
             memcpy(p + 28, pkt, n);
             memset(p + 28 + n, 0, total - 32 - n);
-            le32(p + total - 4, total);
+            bo_put32(BO_LE, p + total - 4, total);
         } else {
             uint64_t t = ns ? ts * 1000 : ts;
             uint64_t unit = ns ? 1000000000ull : 1000000ull;
-            le32(p, (uint32_t)(t / unit));
-            le32(p + 4, (uint32_t)(t % unit));
-            le32(p + 8, n);
-            le32(p + 12, n);
+            bo_put32(BO_LE, p, (uint32_t)(t / unit));
+            bo_put32(BO_LE, p + 4, (uint32_t)(t % unit));
+            bo_put32(BO_LE, p + 8, n);
+            bo_put32(BO_LE, p + 12, n);
             memcpy(p + 16, pkt, n);
         }
         used += total;

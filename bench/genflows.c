@@ -61,6 +61,8 @@
 #include <openssl/kdf.h>
 #include <openssl/opensslv.h>
 
+#include "byteorder.h"
+
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
 #error "genflows needs OpenSSL 3.0 or later (EVP_KDF_fetch, OSSL_PARAM)"
 #endif
@@ -112,36 +114,11 @@ rng_fill(struct rng *r, uint8_t *p, size_t n)
 }
 
 static void
-be16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void
 be24(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 16);
     p[1] = (uint8_t)(v >> 8);
     p[2] = (uint8_t)v;
-}
-
-static void
-be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-static void
-le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
 }
 
 /* ------------------------------------------------------------ capture out */
@@ -179,11 +156,11 @@ cap_header(struct cap *c)
         memcpy(p + sizeof(shb), idb, sizeof(idb));
         c->used = sizeof(shb) + sizeof(idb);
     } else {
-        le32(p, 0xA1B2C3D4u);
+        bo_put32(BO_LE, p, 0xA1B2C3D4u);
         p[4] = 2, p[5] = 0, p[6] = 4, p[7] = 0;
         memset(p + 8, 0, 8);
-        le32(p + 16, 262144);
-        le32(p + 20, 1); /* LINKTYPE_ETHERNET */
+        bo_put32(BO_LE, p + 16, 262144);
+        bo_put32(BO_LE, p + 20, 1); /* LINKTYPE_ETHERNET */
         c->used = 24;
     }
     c->written = c->used;
@@ -207,21 +184,21 @@ cap_commit(struct cap *c, uint64_t ts_us, uint32_t len)
 
     if (c->ng) {
         total = 32 + ((len + 3) & ~3u);
-        le32(p, 6);
-        le32(p + 4, total);
-        le32(p + 8, 0);
-        le32(p + 12, (uint32_t)(ts_us >> 32));
-        le32(p + 16, (uint32_t)ts_us);
-        le32(p + 20, len);
-        le32(p + 24, len);
+        bo_put32(BO_LE, p, 6);
+        bo_put32(BO_LE, p + 4, total);
+        bo_put32(BO_LE, p + 8, 0);
+        bo_put32(BO_LE, p + 12, (uint32_t)(ts_us >> 32));
+        bo_put32(BO_LE, p + 16, (uint32_t)ts_us);
+        bo_put32(BO_LE, p + 20, len);
+        bo_put32(BO_LE, p + 24, len);
         memset(p + 28 + len, 0, total - 32 - len);
-        le32(p + total - 4, total);
+        bo_put32(BO_LE, p + total - 4, total);
     } else {
         total = 16 + len;
-        le32(p, (uint32_t)(ts_us / 1000000));
-        le32(p + 4, (uint32_t)(ts_us % 1000000));
-        le32(p + 8, len);
-        le32(p + 12, len);
+        bo_put32(BO_LE, p, (uint32_t)(ts_us / 1000000));
+        bo_put32(BO_LE, p + 4, (uint32_t)(ts_us % 1000000));
+        bo_put32(BO_LE, p + 8, len);
+        bo_put32(BO_LE, p + 12, len);
     }
     c->used += total;
     c->written += total;
@@ -324,8 +301,8 @@ put_eth_ip(struct gen *g, uint8_t *p, const struct flow *f, int c2s,
     memcpy(p + 6, c2s ? client_mac : gw_mac, 6);
     if (f->v6) {
         p[12] = 0x86, p[13] = 0xdd;
-        be32(p + 14, 0x60000000u | (f->index & 0xfffffu));
-        be16(p + 18, l4len);
+        bo_put32(BO_BE, p + 14, 0x60000000u | (f->index & 0xfffffu));
+        bo_put16(BO_BE, p + 18, l4len);
         p[20] = proto;
         p[21] = 64;
         memcpy(p + 22, src, 16);
@@ -335,15 +312,15 @@ put_eth_ip(struct gen *g, uint8_t *p, const struct flow *f, int c2s,
     p[12] = 0x08, p[13] = 0x00;
     p[14] = 0x45;
     p[15] = 0;
-    be16(p + 16, 20 + l4len);
-    be16(p + 18, g->ip_id++);
-    be16(p + 20, 0x4000); /* DF */
+    bo_put16(BO_BE, p + 16, 20 + l4len);
+    bo_put16(BO_BE, p + 18, g->ip_id++);
+    bo_put16(BO_BE, p + 20, 0x4000); /* DF */
     p[22] = 64;
     p[23] = proto;
-    be16(p + 24, 0);
+    bo_put16(BO_BE, p + 24, 0);
     memcpy(p + 26, src, 4);
     memcpy(p + 30, dst, 4);
-    be16(p + 24, csum_fold(csum_add(0, p + 14, 20)));
+    bo_put16(BO_BE, p + 24, csum_fold(csum_add(0, p + 14, 20)));
     return 34;
 }
 
@@ -360,7 +337,7 @@ put_l4_csum(const struct flow *f, int c2s, uint8_t proto, uint8_t *l4,
 
     s = csum_add(0, c2s ? f->caddr : f->saddr, alen);
     s = csum_add(s, c2s ? f->saddr : f->caddr, alen);
-    be32(ph, l4len);
+    bo_put32(BO_BE, ph, l4len);
     ph[4] = ph[5] = ph[6] = 0;
     ph[7] = proto;
     s = csum_add(s, ph, 8);
@@ -368,7 +345,7 @@ put_l4_csum(const struct flow *f, int c2s, uint8_t proto, uint8_t *l4,
     c = csum_fold(s);
     if (proto == 17 && c == 0)
         c = 0xffff;
-    be16(l4 + off, c);
+    bo_put16(BO_BE, l4 + off, c);
 }
 
 static void
@@ -395,24 +372,24 @@ emit_tcp(struct gen *g, struct flow *f, int c2s, uint8_t flags,
     uint32_t *seq = c2s ? &f->cseq : &f->sseq;
     uint32_t ack = c2s ? f->sseq : f->cseq;
 
-    be16(t, c2s ? f->cport : f->sport);
-    be16(t + 2, c2s ? f->sport : f->cport);
-    be32(t + 4, *seq);
-    be32(t + 8, (flags & TH_ACK) ? ack : 0);
+    bo_put16(BO_BE, t, c2s ? f->cport : f->sport);
+    bo_put16(BO_BE, t + 2, c2s ? f->sport : f->cport);
+    bo_put32(BO_BE, t + 4, *seq);
+    bo_put32(BO_BE, t + 8, (flags & TH_ACK) ? ack : 0);
     t[12] = (uint8_t)((hl / 4) << 4);
     t[13] = flags;
-    be16(t + 14, 64240);
-    be16(t + 16, 0);
-    be16(t + 18, 0);
+    bo_put16(BO_BE, t + 14, 64240);
+    bo_put16(BO_BE, t + 16, 0);
+    bo_put16(BO_BE, t + 18, 0);
     if (flags & TH_SYN) {
         t[20] = 2, t[21] = 4; /* MSS */
-        be16(t + 22, MSS);
+        bo_put16(BO_BE, t + 22, MSS);
     }
     if (pl) {
         memcpy(t + hl, pl, plen);
     } else if (plen > 0) {
         t[hl] = rtype, t[hl + 1] = 3, t[hl + 2] = 3;
-        be16(t + hl + 3, plen - 5);
+        bo_put16(BO_BE, t + hl + 3, plen - 5);
         memcpy(t + hl + 5, g->pool + rng_below(&g->rng, POOL_SIZE), plen - 5);
     }
     put_l4_csum(f, c2s, 6, t, l4len, 16);
@@ -442,10 +419,10 @@ finish_udp(struct gen *g, struct flow *f, int c2s, uint8_t *frame,
     if (!f->v6) /* headers are 20 bytes shorter: move the payload up */
         memmove(u + 8, frame + 54 + 8, plen);
     put_eth_ip(g, frame, f, c2s, 17, l4len);
-    be16(u, c2s ? f->cport : f->sport);
-    be16(u + 2, c2s ? f->sport : f->cport);
-    be16(u + 4, l4len);
-    be16(u + 6, 0);
+    bo_put16(BO_BE, u, c2s ? f->cport : f->sport);
+    bo_put16(BO_BE, u + 2, c2s ? f->sport : f->cport);
+    bo_put16(BO_BE, u + 4, l4len);
+    bo_put16(BO_BE, u + 6, 0);
     put_l4_csum(f, c2s, 17, u, l4len, 6);
     tick(g);
     cap_commit(&g->cap, g->ts_us, (uint32_t)e + l4len);
@@ -457,21 +434,21 @@ finish_udp(struct gen *g, struct flow *f, int c2s, uint8_t *frame,
 static uint8_t *
 ext_begin(uint8_t *p, uint16_t type)
 {
-    be16(p, type);
+    bo_put16(BO_BE, p, type);
     return p + 4; /* length filled by ext_end */
 }
 
 static uint8_t *
 ext_end(uint8_t *start, uint8_t *end)
 {
-    be16(start - 2, (uint32_t)(end - start));
+    bo_put16(BO_BE, start - 2, (uint32_t)(end - start));
     return end;
 }
 
 static uint8_t *
 put16(uint8_t *p, uint32_t v)
 {
-    be16(p, v);
+    bo_put16(BO_BE, p, v);
     return p + 2;
 }
 
@@ -564,7 +541,7 @@ build_client_hello(struct gen *g, struct flow *f, uint8_t *p, int pq)
         *e++ = 2, memcpy(e, "h2", 2), e += 2;
         *e++ = 8, memcpy(e, "http/1.1", 8), e += 8;
     }
-    be16(l, (uint32_t)(e - l - 2));
+    bo_put16(BO_BE, l, (uint32_t)(e - l - 2));
     q = ext_end(q + 4, e);
     e = ext_begin(q, 0x0005); /* status_request */
     *e++ = 1, memset(e, 0, 4), e += 4;
@@ -588,7 +565,7 @@ build_client_hello(struct gen *g, struct flow *f, uint8_t *p, int pq)
     e = put16(e, 32);
     rng_fill(&g->rng, e, 32);
     e += 32;
-    be16(l, (uint32_t)(e - l - 2));
+    bo_put16(BO_BE, l, (uint32_t)(e - l - 2));
     q = ext_end(q + 4, e);
     e = ext_begin(q, 0x002d); /* psk_key_exchange_modes */
     *e++ = 1, *e++ = 1;
@@ -638,7 +615,7 @@ build_client_hello(struct gen *g, struct flow *f, uint8_t *p, int pq)
             q = ext_end(q + 4, e + (target - have));
         }
     }
-    be16(x - 2, (uint32_t)(q - x));
+    bo_put16(BO_BE, x - 2, (uint32_t)(q - x));
     be24(p + 1, (uint32_t)(q - p) - 4);
     return (uint32_t)(q - p);
 }
@@ -658,7 +635,7 @@ hkdf_expand_label(struct gen *g, const uint8_t *secret, const char *label,
 
     if (ll + 6 > 255 || ll + 10 > sizeof(info))
         return -1;
-    be16(info, (uint32_t)len);
+    bo_put16(BO_BE, info, (uint32_t)len);
     info[2] = (uint8_t)(6 + ll);
     memcpy(info + 3, "tls13 ", 6);
     memcpy(info + 9, label, ll);
@@ -728,7 +705,7 @@ quic_initial(struct gen *g, struct flow *f, uint8_t *d, uint32_t off,
     if (n + 5 > plen || off > 0x3fff || n > 0x3fff)
         return -1;
     *p++ = (uint8_t)(0xc0 | (QUIC_PN_LEN - 1)); /* long, fixed, Initial */
-    be32(p, 0x00000001u);
+    bo_put32(BO_BE, p, 0x00000001u);
     p += 4;
     *p++ = QUIC_CID_LEN;
     memcpy(p, f->dcid, QUIC_CID_LEN);
@@ -736,10 +713,10 @@ quic_initial(struct gen *g, struct flow *f, uint8_t *d, uint32_t off,
     *p++ = QUIC_CID_LEN;
     memcpy(p, f->scid, QUIC_CID_LEN);
     p += QUIC_CID_LEN;
-    *p++ = 0;                                    /* token length */
-    be16(p, 0x4000 | (QUIC_PN_LEN + plen + 16)); /* 2-byte varint */
+    *p++ = 0;                                               /* token length */
+    bo_put16(BO_BE, p, 0x4000 | (QUIC_PN_LEN + plen + 16)); /* 2-byte varint */
     p += 2;
-    be32(p, f->pn);
+    bo_put32(BO_BE, p, f->pn);
     p += 4;
     pl = p;
     /* CRYPTO frame (RFC 9000 §19.6): offset and length as varints */
@@ -747,10 +724,10 @@ quic_initial(struct gen *g, struct flow *f, uint8_t *d, uint32_t off,
     if (off < 64) {
         *p++ = (uint8_t)off;
     } else {
-        be16(p, 0x4000 | off);
+        bo_put16(BO_BE, p, 0x4000 | off);
         p += 2;
     }
-    be16(p, 0x4000 | n);
+    bo_put16(BO_BE, p, 0x4000 | n);
     p += 2;
     memcpy(p, f->ch + off, n);
     p += n;
@@ -841,14 +818,15 @@ flow_start(struct gen *g, struct flow *f)
         static const uint8_t c6[12] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x0c};
         static const uint8_t s6[14] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x05};
         memcpy(f->caddr, c6, 12);
-        be32(f->caddr + 12, i + 1);
+        bo_put32(BO_BE, f->caddr + 12, i + 1);
         memcpy(f->saddr, s6, 14);
-        be16(f->saddr + 14, 1 + rng_below(&g->rng, 4096));
+        bo_put16(BO_BE, f->saddr + 14, 1 + rng_below(&g->rng, 4096));
     } else {
         /* 10.0.0.0/8 + flow index (unique up to 16 M flows); servers in
          * 198.18.0.0/15 */
-        be32(f->caddr, 0x0a000000u + ((i + 1) & 0xffffffu));
-        be32(f->saddr, 0xc6120000u + 1 + rng_below(&g->rng, 0x1fffe));
+        bo_put32(BO_BE, f->caddr, 0x0a000000u + ((i + 1) & 0xffffffu));
+        bo_put32(BO_BE, f->saddr,
+                 0xc6120000u + 1 + rng_below(&g->rng, 0x1fffe));
     }
     /* A dynamic port (RFC 6335 §6), but not 54328: Wireshark 4.0 gives
      * that UDP port to Elasticsearch before QUIC, so the tshark oracle
@@ -874,7 +852,7 @@ flow_start(struct gen *g, struct flow *f)
         uint32_t hs = build_client_hello(g, f, f->ch + 5, pq);
 
         f->ch[0] = 22, f->ch[1] = 3, f->ch[2] = 1; /* record, TLS 1.0 */
-        be16(f->ch + 3, hs);
+        bo_put16(BO_BE, f->ch + 3, hs);
         f->ch_len = hs + 5;
         if (f->ch_len > MSS)
             f->split_at =
@@ -941,7 +919,7 @@ flow_step(struct gen *g, struct flow *f)
         uint32_t enc = 600 + rng_below(&g->rng, 600);
 
         *p++ = 22, *p++ = 3, *p++ = 3;
-        be16(p, 4 + 2 + 32 + 33 + 3 + 2 + 6 + 40);
+        bo_put16(BO_BE, p, 4 + 2 + 32 + 33 + 3 + 2 + 6 + 40);
         p += 2;
         *p++ = 2;
         be24(p, 2 + 32 + 33 + 3 + 2 + 6 + 40);
@@ -966,7 +944,7 @@ flow_step(struct gen *g, struct flow *f)
         p += 32;
         *p++ = 20, *p++ = 3, *p++ = 3, *p++ = 0, *p++ = 1, *p++ = 1;
         *p++ = 23, *p++ = 3, *p++ = 3;
-        be16(p, enc);
+        bo_put16(BO_BE, p, enc);
         p += 2;
         memcpy(p, g->pool + rng_below(&g->rng, POOL_SIZE), enc);
         p += enc;

@@ -36,6 +36,11 @@ int cli_report(const struct sc_err *err);
  * *(const bool *)quiet. */
 void cli_print_warning(void *quiet, const char *msg);
 
+/* Ends a command that wrote its report to stdout: flushes it and returns
+ * rc, EXIT_PIPE when the reader went away, or EXIT_DATA (message printed)
+ * when the write failed. */
+int cli_flush_stdout(int rc);
+
 /* Seconds on the monotonic clock (for throughput and rate limits). */
 double cli_now(void);
 

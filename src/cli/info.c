@@ -5,7 +5,6 @@
  * read before the error) and the others still are; the exit status is 1 if
  * any failed.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -238,12 +237,5 @@ cmd_info(int argc, char **argv)
         fwrite(j.buf, 1, j.len, stdout);
     }
     json_free(&j);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        if (errno == EPIPE)
-            return EXIT_PIPE;
-        fprintf(stderr, "%s: stdout: write failed: %s\n", cli_progname,
-                strerror(errno));
-        return EXIT_DATA;
-    }
-    return rc;
+    return cli_flush_stdout(rc);
 }

@@ -13,6 +13,7 @@
  * Exit codes: 0 success (warnings may have been printed), 1 data or I/O
  * error, 2 usage error, 128+N stopped by signal N (141: output pipe closed).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -68,6 +69,18 @@ cli_option_error(int c, char *const *argv)
         return cli_usage_error("option '%s' needs an argument",
                                argv[optind - 1]);
     return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+}
+
+int
+cli_flush_stdout(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (errno == EPIPE)
+        return EXIT_PIPE;
+    fprintf(stderr, "%s: stdout: write failed: %s\n", cli_progname,
+            strerror(errno));
+    return EXIT_DATA;
 }
 
 double

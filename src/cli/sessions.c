@@ -364,12 +364,5 @@ cmd_sessions(int argc, char **argv)
     }
     json_free(&j);
     cli_free_secrets(&s);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        if (errno == EPIPE)
-            return EXIT_PIPE;
-        fprintf(stderr, "%s: stdout: write failed: %s\n", cli_progname,
-                strerror(errno));
-        return EXIT_DATA;
-    }
-    return rc;
+    return cli_flush_stdout(rc);
 }

@@ -271,6 +271,13 @@ json_u64(struct json *j, uint64_t v)
 }
 
 void
+json_key_u64(struct json *j, const char *k, uint64_t v)
+{
+    json_key(j, k);
+    json_u64(j, v);
+}
+
+void
 json_i64(struct json *j, int64_t v)
 {
     char b[24];

@@ -48,6 +48,8 @@ void json_str(struct json *j, const char *s);
 /* n bytes, any content. */
 void json_strn(struct json *j, const uint8_t *p, size_t n);
 void json_u64(struct json *j, uint64_t v);
+/* json_key(j, k) then json_u64(j, v): an object member. */
+void json_key_u64(struct json *j, const char *k, uint64_t v);
 void json_i64(struct json *j, int64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);

@@ -417,23 +417,18 @@ write_report(const struct batch *bt, const char *path)
         json_u64(&j, jb->res.bytes_in);
         if (bt->args->scope_capture) {
             /* --scope capture: what the first pass found and kept. */
-            static const char *const keys[] = {
-                "sessions",           "sessions_complete",
-                "sessions_partial",   "sessions_without_keys",
-                "sessions_rejected",  "flows_without_handshake",
-                "keylog_lines_kept",  "keylog_lines_dropped",
-                "keylog_lines_legacy"};
-            const uint64_t vals[] = {
-                jb->res.sessions,          jb->res.sessions_complete,
-                jb->res.sessions_partial,  jb->res.sessions_none,
-                jb->res.sessions_rejected, jb->res.flows_without_handshake,
-                jb->res.lines_kept,        jb->res.lines_dropped,
-                jb->res.lines_legacy};
+            const struct cli_result *r = &jb->res;
 
-            for (size_t k = 0; k < sizeof(vals) / sizeof(vals[0]); k++) {
-                json_key(&j, keys[k]);
-                json_u64(&j, vals[k]);
-            }
+            json_key_u64(&j, "sessions", r->sessions);
+            json_key_u64(&j, "sessions_complete", r->sessions_complete);
+            json_key_u64(&j, "sessions_partial", r->sessions_partial);
+            json_key_u64(&j, "sessions_without_keys", r->sessions_none);
+            json_key_u64(&j, "sessions_rejected", r->sessions_rejected);
+            json_key_u64(&j, "flows_without_handshake",
+                         r->flows_without_handshake);
+            json_key_u64(&j, "keylog_lines_kept", r->lines_kept);
+            json_key_u64(&j, "keylog_lines_dropped", r->lines_dropped);
+            json_key_u64(&j, "keylog_lines_legacy", r->lines_legacy);
         }
         json_obj_end(&j);
         json_end(&j);

@@ -633,6 +633,7 @@ tcp_packet(struct tr_table *t, uint32_t fi, int dir, const struct l4_packet *p)
     struct flow *f = &t->flows[fi];
     struct tcpstream *s;
     uint32_t seq = p->seq;
+    int hs; /* handshake type the segment's record starts, or 0 */
     size_t before, after, mlen;
     const uint8_t *m;
     enum tcps_state rc;
@@ -652,9 +653,8 @@ tcp_packet(struct tr_table *t, uint32_t fi, int dir, const struct l4_packet *p)
     if (p->len == 0)
         return 0;
     f->flags |= F_DATA;
+    hs = handshake_start(p->data, p->len);
     if (f->client_dir < 0) {
-        int hs = handshake_start(p->data, p->len);
-
         if (hs == 0) {
             if (f->probes < PROBE_MAX) {
                 f->probes++;
@@ -687,8 +687,7 @@ tcp_packet(struct tr_table *t, uint32_t fi, int dir, const struct l4_packet *p)
         f->flags |= F_TRAFFIC;
     /* The ClientHello has started when a client segment starts its record
      * (plain TCP traffic, HTTP say, never does). */
-    if (dir == f->client_dir &&
-        handshake_start(p->data, p->len) == TLS_HT_CLIENT_HELLO)
+    if (dir == f->client_dir && hs == TLS_HT_CLIENT_HELLO)
         f->flags |= F_STARTED;
     if (rc == TCPS_DONE && (m = tcpstream_message(s, &mlen)) != NULL) {
         if (dir == f->client_dir) {

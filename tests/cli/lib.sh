@@ -83,6 +83,21 @@ have_tshark() {
     command -v tshark >/dev/null 2>&1
 }
 
+# randoms_tshark C OUT: tshark's sorted unique TLS and DTLS ClientHello
+# randoms of capture C (QUIC ones too: tshark decrypts Initials), the
+# oracle of issue 9. Out-of-order TCP segments are reassembled (off by
+# default in tshark 4.0). No user profile: HOME is an empty directory.
+randoms_tshark() {
+    mkdir -p "$T/home"
+    HOME=$T/home XDG_CONFIG_HOME=$T/home tshark -r "$1" \
+        -o tcp.reassemble_out_of_order:TRUE \
+        -Y 'tls.handshake.type == 1 || dtls.handshake.type == 1' \
+        -T fields -e tls.handshake.random -e dtls.handshake.random \
+        2>"$T/tshark.err" >"$T/tshark.out" || return 1
+    tr ',\t ' '\n\n\n' <"$T/tshark.out" | tr -d ':' | tr 'A-F' 'a-f' |
+        sed '/^$/d' | sort -u >"$2"
+}
+
 need_tshark() {
     have_tshark || skip "tshark not installed"
 }

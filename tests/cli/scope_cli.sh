@@ -25,9 +25,7 @@ cat >"$T/randoms" <<'EOF'
 d6e3f36a2127a5e78c432896690a0747125b39a1278f110115d21835371bc294
 EOF
 if have_tshark; then
-    HOME=$T XDG_CONFIG_HOME=$T tshark -r "$P" -Y 'tls.handshake.type == 1' \
-        -T fields -e tls.handshake.random 2>/dev/null | tr -d ':' | sort \
-        >"$T/tshark.randoms"
+    randoms_tshark "$P" "$T/tshark.randoms"
     expect_same "$T/tshark.randoms" "$T/randoms" "s03 randoms (tshark)"
 fi
 # The expected key log: the lines naming one of those randoms (field 2).

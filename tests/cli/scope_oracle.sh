@@ -21,17 +21,6 @@
 # for byte. One line per capture, then "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 
-randoms_tshark() {  # C OUT
-    mkdir -p "$T/home"
-    HOME=$T/home XDG_CONFIG_HOME=$T/home tshark -r "$1" \
-        -o tcp.reassemble_out_of_order:TRUE \
-        -Y 'tls.handshake.type == 1 || dtls.handshake.type == 1' \
-        -T fields -e tls.handshake.random -e dtls.handshake.random \
-        2>"$T/tshark.err" >"$T/tshark.out" || return 1
-    tr ',\t ' '\n\n\n' <"$T/tshark.out" | tr -d ':' | tr 'A-F' 'a-f' |
-        sed '/^$/d' | sort -u >"$2"
-}
-
 # want_lines KEYS RANDOMS PRE OUT: the distinct key-log lines of KEYS whose
 # client random (2nd field, any case) is in RANDOMS, plus the lines of PRE;
 # sorted, CR dropped, comments and blank lines dropped.

@@ -83,9 +83,7 @@ cp "$T/stderr" "$T/text.err"
 grep -Eo ' random [0-9a-f]{64}$' "$T/text.out" | awk '{print $2}' | sort \
     >"$T/randoms"
 if have_tshark; then
-    HOME=$T XDG_CONFIG_HOME=$T tshark -r "$S01" -Y 'tls.handshake.type == 1' \
-        -T fields -e tls.handshake.random 2>/dev/null | tr -d ':' | sort \
-        >"$T/tshark.randoms"
+    randoms_tshark "$S01" "$T/tshark.randoms"
     expect_same "$T/randoms" "$T/tshark.randoms" "client randoms vs tshark"
 fi
 

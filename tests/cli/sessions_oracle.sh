@@ -28,18 +28,6 @@
 # then "N passed, N failed, N skipped". Runs two captures at a time.
 . "$(dirname "$0")/lib.sh"
 
-# randoms_tshark C OUT: tshark's sorted unique ClientHello randoms.
-randoms_tshark() {
-    mkdir -p "$T/home"
-    HOME=$T/home XDG_CONFIG_HOME=$T/home tshark -r "$1" \
-        -o tcp.reassemble_out_of_order:TRUE \
-        -Y 'tls.handshake.type == 1 || dtls.handshake.type == 1' \
-        -T fields -e tls.handshake.random -e dtls.handshake.random \
-        2>"$T/tshark.err" >"$T/tshark.out" || return 1
-    tr ',\t ' '\n\n\n' <"$T/tshark.out" | tr -d ':' | tr 'A-F' 'a-f' |
-        sed '/^$/d' | sort -u >"$2"
-}
-
 # randoms_json JSON OUT: validates the document, writes the sorted randoms;
 # prints the reason and returns 1 when the document is wrong.
 randoms_json() {

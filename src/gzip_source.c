@@ -23,36 +23,19 @@
  * yet decoded. The output is byte for byte the same (tests/unit/
  * test_gzip_sink.c).
  *
- * Worker thread: gz_pull() below is the whole inflate loop; it runs either
- * in the caller's thread or, from the second read() on, in a worker that
- * fills a ring of GZ_SLOTS buffers ahead of the caller. The worker calls
- * gz_pull() until the slot is full or a call returns the end or an error,
- * which is kept with the slot, after its bytes. So the caller sees exactly
- * the sequence it would have seen calling gz_pull() itself with the
- * worker's buffer sizes (data before an error first, then the same error),
- * only copied once more, a MiB at a time, well under the cost of
- * inflating it. The price is some latency: on a pipe whose writer pauses,
- * up to GZ_SLOT_MIN bytes wait in the slot until more input comes (or the
- * end), where the caller's thread would have returned each piece. The worker
- * owns the compressed reader, the inflate state and `state` from the moment it
- * starts; the caller's side owns only the slots between head and head + count
- * and its position in the first one. After the end or a data error the worker
- * exits (both are final); after an I/O error or an interruption it waits until
- * the caller has taken the error, then goes on where a retrying caller would.
- * The worker is cancellable only inside gz_pull(), where it holds no lock
- * and no memory of its own: the one cancellation point there is read(2) on
- * the input, which is where it can block for ever on an idle pipe.
+ * Threading: gz_pull() below is the whole inflate loop, run in the
+ * caller's thread; gzip_source_opt() wraps it in a readahead source
+ * (readahead.h), which runs it ahead of the caller on a worker thread.
+ * Nothing here is shared between threads: the worker owns the compressed
+ * reader and the inflate state once it starts.
  */
 #include "gzip_source.h"
 
+#include "readahead.h"
+
 #include <limits.h>
-#include <pthread.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #ifdef SECRETCAP_HAVE_ISAL
@@ -67,47 +50,6 @@ enum gz_state {
     GZ_FAILED,  /* a data error was reported: repeat it, never "end" */
 };
 
-#define GZ_SLOTS 4
-#define GZ_SLOT_SIZE ((size_t)1 << 20)
-/* A slot goes to the caller early, once it holds this much and the next
- * gz_pull() would have to read (and may wait on a pipe). */
-#define GZ_SLOT_MIN ((size_t)64 << 10)
-/* How long read() waits for the worker before looking at sc_interrupted
- * again: a signal handler cannot wake a condition variable. */
-#define GZ_WAIT_NS 50000000L
-
-enum gz_slot_end {
-    SLOT_MORE, /* the next slot goes on */
-    SLOT_END,  /* the clean end follows the data */
-    SLOT_ERR,  /* the error in err follows the data */
-};
-
-/* What consecutive gz_pull() calls returned: bytes, then possibly how they
- * ended. Made by the worker, read by the caller. */
-struct gz_slot {
-    uint8_t *data; /* GZ_SLOT_SIZE bytes */
-    size_t len;    /* bytes in data */
-    enum gz_slot_end end;
-    struct sc_err err;
-};
-
-struct gz_thread {
-    pthread_t tid;
-    pthread_mutex_t mu;
-    pthread_cond_t filled;  /* worker -> caller: count went up */
-    pthread_cond_t emptied; /* caller -> worker: count went down, or stop */
-    struct gz_slot slot[GZ_SLOTS];
-    /* Under mu: the caller reads slot[head], the worker fills
-     * slot[(head + count) % GZ_SLOTS]. */
-    unsigned head, count;
-    bool stop;   /* close(): the worker exits */
-    bool paused; /* worker: an I/O error or interruption not yet taken */
-    /* The caller's side only. */
-    size_t pos;           /* bytes of slot[head] already returned */
-    bool done;            /* the end was returned (sticky) */
-    struct sc_err failed; /* the data error, once returned (sticky) */
-};
-
 struct gz_source {
     struct source base;
     struct reader *in; /* the compressed bytes */
@@ -119,9 +61,6 @@ struct gz_source {
     uint8_t last8[8]; /* the last 8 compressed bytes isal_inflate took */
 #endif
     struct sc_err failed; /* the data error, once state is GZ_FAILED */
-    bool threaded;        /* start a worker at the second read() */
-    bool pulled;          /* one read() ran in the caller's thread */
-    struct gz_thread *t;  /* the running worker, if any */
 };
 
 static unsigned long long
@@ -392,258 +331,10 @@ gz_pull(struct gz_source *gz, uint8_t *buf, size_t n, struct sc_err *err)
     return got;
 }
 
-/* ---- the worker ------------------------------------------------------- */
-
-static void *
-gz_worker(void *arg)
-{
-    struct gz_source *gz = arg;
-    struct gz_thread *t = gz->t;
-    int old;
-
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-    pthread_mutex_lock(&t->mu);
-    for (;;) {
-        struct gz_slot *sl;
-        ssize_t got;
-        bool final;
-
-        while (!t->stop &&
-               (t->count == GZ_SLOTS || (t->paused && t->count > 0)))
-            pthread_cond_wait(&t->emptied, &t->mu);
-        if (t->stop)
-            break;
-        t->paused = false;
-        sl = &t->slot[(t->head + t->count) % GZ_SLOTS];
-        pthread_mutex_unlock(&t->mu);
-
-        /* Fill the slot: one hand-over per MiB however little each call
-         * returns, or per GZ_SLOT_MIN when the input has to be waited for
-         * (a pipe), so that what is there reaches the caller. */
-        sl->len = 0;
-        pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
-        do {
-            got = gz_pull(gz, sl->data + sl->len, GZ_SLOT_SIZE - sl->len,
-                          &sl->err);
-            if (got > 0)
-                sl->len += (size_t)got;
-        } while (got > 0 && sl->len < GZ_SLOT_SIZE &&
-                 (sl->len < GZ_SLOT_MIN || reader_buffered(gz->in) > 0));
-        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-        sl->end = got > 0 ? SLOT_MORE : got == 0 ? SLOT_END : SLOT_ERR;
-        /* The end and data errors are final: nothing can follow. */
-        final = got == 0 || (got < 0 && sl->err.kind == SC_ERR_DATA);
-
-        pthread_mutex_lock(&t->mu);
-        t->count++; /* sl belongs to the caller now */
-        pthread_cond_signal(&t->filled);
-        if (final)
-            break;
-        if (got < 0)
-            t->paused = true;
-    }
-    pthread_mutex_unlock(&t->mu);
-    return NULL;
-}
-
-static void
-gz_thread_free(struct gz_thread *t)
-{
-    unsigned i;
-
-    for (i = 0; i < GZ_SLOTS; i++)
-        free(t->slot[i].data);
-    free(t);
-}
-
-/* Starts the worker. Returns false (and changes nothing) when it cannot:
- * then the caller's thread goes on inflating. */
-static bool
-gz_start(struct gz_source *gz)
-{
-    struct gz_thread *t = calloc(1, sizeof(*t));
-    pthread_condattr_t ca;
-    sigset_t all, old;
-    unsigned i;
-    int rc;
-
-    if (t == NULL)
-        return false;
-    for (i = 0; i < GZ_SLOTS; i++) {
-        if ((t->slot[i].data = malloc(GZ_SLOT_SIZE)) == NULL)
-            goto fail_mem;
-    }
-    if (pthread_condattr_init(&ca) != 0)
-        goto fail_mem;
-    /* read() waits with a timeout; wall-clock jumps must not stretch it. */
-    rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
-         pthread_cond_init(&t->filled, &ca) != 0;
-    pthread_condattr_destroy(&ca);
-    if (rc != 0)
-        goto fail_mem;
-    if (pthread_cond_init(&t->emptied, NULL) != 0)
-        goto fail_filled;
-    if (pthread_mutex_init(&t->mu, NULL) != 0)
-        goto fail_emptied;
-
-    /* Signals stay with the caller's thread, whose blocking writes and
-     * reads they are meant to interrupt (the CLI's handlers have no
-     * SA_RESTART). Faults are still the faulting thread's. */
-    sigfillset(&all);
-    sigdelset(&all, SIGSEGV);
-    sigdelset(&all, SIGBUS);
-    sigdelset(&all, SIGFPE);
-    sigdelset(&all, SIGILL);
-    sigdelset(&all, SIGTRAP);
-    sigdelset(&all, SIGABRT);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    gz->t = t; /* before the worker reads it */
-    rc = pthread_create(&t->tid, NULL, gz_worker, gz);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc == 0)
-        return true;
-    gz->t = NULL;
-    pthread_mutex_destroy(&t->mu);
-fail_emptied:
-    pthread_cond_destroy(&t->emptied);
-fail_filled:
-    pthread_cond_destroy(&t->filled);
-fail_mem:
-    gz_thread_free(t);
-    return false;
-}
-
-/* Stops and joins the worker, wherever it is: waiting for a free slot
- * (woken by stop), inflating (it sees stop before the next slot), or
- * blocked in read(2) on an idle pipe (cancelled there). */
-static void
-gz_stop(struct gz_source *gz)
-{
-    struct gz_thread *t = gz->t;
-
-    pthread_mutex_lock(&t->mu);
-    t->stop = true;
-    pthread_cond_broadcast(&t->emptied);
-    pthread_mutex_unlock(&t->mu);
-    pthread_cancel(t->tid);
-    pthread_join(t->tid, NULL);
-    pthread_cond_destroy(&t->emptied);
-    pthread_cond_destroy(&t->filled);
-    pthread_mutex_destroy(&t->mu);
-    gz_thread_free(t);
-    gz->t = NULL;
-}
-
-/* Frees the slot at head, whose result has been returned in full. */
-static void
-gz_release(struct gz_thread *t)
-{
-    pthread_mutex_lock(&t->mu);
-    t->head = (t->head + 1) % GZ_SLOTS;
-    t->count--;
-    t->pos = 0;
-    pthread_cond_signal(&t->emptied);
-    pthread_mutex_unlock(&t->mu);
-}
-
-/* Waits until a slot is filled. Returns false when sc_interrupted was set
- * first. */
-static bool
-gz_wait(struct gz_thread *t)
-{
-    bool have;
-
-    pthread_mutex_lock(&t->mu);
-    while (t->count == 0 && !sc_interrupted) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_nsec += GZ_WAIT_NS;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&t->filled, &t->mu, &ts);
-    }
-    have = t->count > 0;
-    pthread_mutex_unlock(&t->mu);
-    return have;
-}
-
-/* read() with the worker running: hands out the slots in order, with the
- * same stickiness and the same interrupt behaviour as gz_pull(). */
-static ssize_t
-gz_take(struct gz_source *gz, uint8_t *buf, size_t n, struct sc_err *err)
-{
-    struct gz_thread *t = gz->t;
-
-    for (;;) {
-        struct gz_slot *sl;
-        struct sc_err e;
-        size_t k;
-
-        if (t->failed.kind != SC_ERR_NONE) {
-            if (err != NULL)
-                *err = t->failed;
-            return -1;
-        }
-        if (sc_interrupted)
-            return sc_err_set(err, SC_ERR_INTR, "%s: interrupted",
-                              gz->base.name);
-        if (t->done)
-            return 0;
-        if (!gz_wait(t))
-            continue; /* interrupted: said above */
-        sl = &t->slot[t->head];
-        if (t->pos < sl->len) {
-            k = sl->len - t->pos;
-            if (k > n)
-                k = n;
-            memcpy(buf, sl->data + t->pos, k);
-            t->pos += k;
-            if (t->pos == sl->len && sl->end == SLOT_MORE)
-                gz_release(t);
-            return (ssize_t)k;
-        }
-        /* The data, if any, has been returned: now how it ended. */
-        if (sl->end == SLOT_MORE) {
-            gz_release(t); /* an empty slot: cannot happen, but harmless */
-            continue;
-        }
-        if (sl->end == SLOT_END) {
-            t->done = true;
-            gz_release(t);
-            return 0;
-        }
-        e = sl->err;
-        gz_release(t);
-        if (e.kind == SC_ERR_DATA)
-            t->failed = e;
-        else if (e.kind == SC_ERR_INTR)
-            continue; /* said above if still set; else the worker retries */
-        if (err != NULL)
-            *err = e;
-        return -1;
-    }
-}
-
 static ssize_t
 gz_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
 {
-    struct gz_source *gz = (struct gz_source *)s;
-
-    if (gz->t != NULL)
-        return gz_take(gz, buf, n, err);
-    /* The first read runs here: a sniff that reads once and closes never
-     * starts a thread. Nor does a stream that has already ended. */
-    if (gz->threaded && gz->pulled && gz->state != GZ_DONE &&
-        gz->state != GZ_FAILED) {
-        if (gz_start(gz))
-            return gz_take(gz, buf, n, err);
-        gz->threaded = false;
-    }
-    gz->pulled = true;
-    return gz_pull(gz, buf, n, err);
+    return gz_pull((struct gz_source *)s, buf, n, err);
 }
 
 static void
@@ -651,8 +342,6 @@ gz_close(struct source *s)
 {
     struct gz_source *gz = (struct gz_source *)s;
 
-    if (gz->t != NULL)
-        gz_stop(gz);
     inflateEnd(&gz->zs);
     reader_free(gz->in);
     free(gz);
@@ -671,17 +360,6 @@ gzip_source_ex(struct reader *compressed, const char *name, bool fast,
     struct gzip_source_opts o = {.zlib_only = !fast};
 
     return gzip_source_opt(compressed, name, &o, err);
-}
-
-/* More than one CPU to run on (affinity mask, else online CPUs). */
-static bool
-gz_cpus_to_spare(void)
-{
-    cpu_set_t set;
-
-    if (sched_getaffinity(0, sizeof(set), &set) == 0)
-        return CPU_COUNT(&set) > 1;
-    return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
 bool
@@ -726,11 +404,9 @@ gzip_source_opt(struct reader *compressed, const char *name,
     gz->base.inflating = true;
     gz->in = compressed;
     gz->state = GZ_MEMBER;
-    gz->threaded = opts->threading == GZIP_THREAD_ON ||
-                   (opts->threading == GZIP_THREAD_AUTO && gz_cpus_to_spare());
 #ifdef SECRETCAP_HAVE_ISAL
     gz->fast = !opts->zlib_only;
     isal_inflate_init(&gz->is);
 #endif
-    return &gz->base;
+    return readahead_source(&gz->base, gz->in, opts->threading, err);
 }

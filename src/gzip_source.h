@@ -14,25 +14,16 @@
  * the messages for header, CRC, ISIZE, truncation and trailing-byte errors
  * (corrupt deflate data is worded by the library that found it).
  *
- * Threading: by default, from the second read() on, a worker thread runs
- * the same inflate loop ahead of the caller into a small ring of 1 MiB
- * buffers, so that inflating and parsing use two cores; read() then copies
- * from the oldest filled buffer. The bytes, the errors and the point in the
- * stream where an error is reported are the same as inflating in the
- * caller's thread (data before a corruption first, then the error). Once
- * the worker runs, only it touches the compressed reader and the inflate
- * state; error messages and their offsets are made there and handed over
- * with the buffers. The worker blocks every asynchronous signal, so the
- * caller's thread gets them as before; read() returns SC_ERR_INTR as soon
- * as sc_interrupted is set, and the worker stops at its next check too.
- * close() stops the worker (cancelling it if it is blocked reading a pipe)
- * and joins it before freeing anything. The first read() always runs in
- * the caller's thread, so opening a file only to sniff its format never
- * starts a thread.
+ * Threading: by default the source is wrapped in a readahead source
+ * (readahead.h): from the second read() on, a worker thread inflates ahead
+ * of the caller, so that inflating and parsing use two cores, with the
+ * same bytes, errors and error positions as inflating in the caller's
+ * thread.
  */
 #ifndef SC_GZIP_SOURCE_H
 #define SC_GZIP_SOURCE_H
 
+#include "readahead.h"
 #include "reader.h"
 #include "source.h"
 
@@ -48,16 +39,10 @@ struct source *gzip_source(struct reader *compressed, const char *name,
 struct source *gzip_source_ex(struct reader *compressed, const char *name,
                               bool fast, struct sc_err *err);
 
-enum gzip_threading {
-    GZIP_THREAD_AUTO = 0, /* a worker thread when more than one CPU is ours */
-    GZIP_THREAD_OFF,      /* inflate in the caller's thread, on demand */
-    GZIP_THREAD_ON,       /* a worker thread whatever the CPU count */
-};
-
 /* Zero-initialised: what gzip_source() does. */
 struct gzip_source_opts {
     bool zlib_only; /* zlib even when the build has ISA-L */
-    enum gzip_threading threading;
+    enum readahead_mode threading;
 };
 
 /* Same, with options (NULL = the defaults). A worker thread that cannot be

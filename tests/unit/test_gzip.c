@@ -107,8 +107,8 @@ static struct source *
 open_gzip_rd(const uint8_t *gz, size_t gzlen, size_t chunk, bool threaded,
              struct reader **rdp, struct sc_err *err)
 {
-    struct gzip_source_opts o = {.threading = threaded ? GZIP_THREAD_ON
-                                                       : GZIP_THREAD_OFF};
+    struct gzip_source_opts o = {.threading = threaded ? READAHEAD_ON
+                                                       : READAHEAD_OFF};
     struct source *mem = source_mem(gz, gzlen, chunk, "t.gz", err);
     struct reader *rd;
     struct source *s;
@@ -696,7 +696,7 @@ START_TEST(test_close_blocked_on_pipe)
 {
     size_t len = 4u << 20;
     uint8_t *data = make_text(len, 12);
-    struct gzip_source_opts o = {.threading = GZIP_THREAD_ON};
+    struct gzip_source_opts o = {.threading = READAHEAD_ON};
     struct buf gz = {0};
     struct sc_err err = {0};
     struct source *fd, *s;

@@ -23,15 +23,9 @@
  * yet decoded. The output is byte for byte the same (tests/unit/
  * test_gzip_sink.c).
  *
- * Threading: gz_pull() below is the whole inflate loop, run in the
- * caller's thread; gzip_source_opt() wraps it in a readahead source
- * (readahead.h), which runs it ahead of the caller on a worker thread.
- * Nothing here is shared between threads: the worker owns the compressed
- * reader and the inflate state once it starts.
+ * Threading: none; see gzip_source.h.
  */
 #include "gzip_source.h"
-
-#include "readahead.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -313,9 +307,9 @@ gz_inflate(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
  * caller that retries can never see a late clean end. I/O errors and
  * interruptions are not made sticky (the inner reader decides). */
 static ssize_t
-gz_pull(struct gz_source *gz, uint8_t *buf, size_t n, struct sc_err *err)
+gz_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
 {
-    struct source *s = &gz->base;
+    struct gz_source *gz = (struct gz_source *)s;
     ssize_t got;
 
     if (gz->state == GZ_FAILED) {
@@ -331,12 +325,6 @@ gz_pull(struct gz_source *gz, uint8_t *buf, size_t n, struct sc_err *err)
     return got;
 }
 
-static ssize_t
-gz_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
-{
-    return gz_pull((struct gz_source *)s, buf, n, err);
-}
-
 static void
 gz_close(struct source *s)
 {
@@ -350,16 +338,7 @@ gz_close(struct source *s)
 struct source *
 gzip_source(struct reader *compressed, const char *name, struct sc_err *err)
 {
-    return gzip_source_opt(compressed, name, NULL, err);
-}
-
-struct source *
-gzip_source_ex(struct reader *compressed, const char *name, bool fast,
-               struct sc_err *err)
-{
-    struct gzip_source_opts o = {.zlib_only = !fast};
-
-    return gzip_source_opt(compressed, name, &o, err);
+    return gzip_source_ex(compressed, name, true, err);
 }
 
 bool
@@ -373,15 +352,11 @@ gzip_have_fast_inflate(void)
 }
 
 struct source *
-gzip_source_opt(struct reader *compressed, const char *name,
-                const struct gzip_source_opts *opts, struct sc_err *err)
+gzip_source_ex(struct reader *compressed, const char *name, bool fast,
+               struct sc_err *err)
 {
-    static const struct gzip_source_opts defaults;
     struct gz_source *gz = calloc(1, sizeof(*gz));
     int zrc;
-
-    if (opts == NULL)
-        opts = &defaults;
 
     if (gz == NULL) {
         sc_err_set(err, SC_ERR_IO, "%s: out of memory", name);
@@ -405,8 +380,10 @@ gzip_source_opt(struct reader *compressed, const char *name,
     gz->in = compressed;
     gz->state = GZ_MEMBER;
 #ifdef SECRETCAP_HAVE_ISAL
-    gz->fast = !opts->zlib_only;
+    gz->fast = fast;
     isal_inflate_init(&gz->is);
+#else
+    (void)fast;
 #endif
-    return readahead_source(&gz->base, gz->in, opts->threading, err);
+    return &gz->base;
 }

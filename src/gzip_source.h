@@ -14,16 +14,14 @@
  * the messages for header, CRC, ISIZE, truncation and trailing-byte errors
  * (corrupt deflate data is worded by the library that found it).
  *
- * Threading: by default the source is wrapped in a readahead source
- * (readahead.h): from the second read() on, a worker thread inflates ahead
- * of the caller, so that inflating and parsing use two cores, with the
- * same bytes, errors and error positions as inflating in the caller's
- * thread.
+ * Threading: none here; input.c runs the source ahead of the caller on a
+ * worker thread by wrapping it in a readahead source (readahead.h). The
+ * source is not thread-safe, and need not be: after the wrapper's worker
+ * starts, only it calls read().
  */
 #ifndef SC_GZIP_SOURCE_H
 #define SC_GZIP_SOURCE_H
 
-#include "readahead.h"
 #include "reader.h"
 #include "source.h"
 
@@ -38,19 +36,6 @@ struct source *gzip_source(struct reader *compressed, const char *name,
  * fast one is tested against). */
 struct source *gzip_source_ex(struct reader *compressed, const char *name,
                               bool fast, struct sc_err *err);
-
-/* Zero-initialised: what gzip_source() does. */
-struct gzip_source_opts {
-    bool zlib_only; /* zlib even when the build has ISA-L */
-    enum readahead_mode threading;
-};
-
-/* Same, with options (NULL = the defaults). A worker thread that cannot be
- * started is not an error: the source then inflates in the caller's
- * thread. */
-struct source *gzip_source_opt(struct reader *compressed, const char *name,
-                               const struct gzip_source_opts *opts,
-                               struct sc_err *err);
 
 /* True when the build has a faster inflate than zlib (ISA-L). */
 bool gzip_have_fast_inflate(void);

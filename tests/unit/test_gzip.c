@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 #include "gzip_source.h"
+#include "readahead.h"
 #include "reader.h"
 #include "source.h"
 #include "testutil.h"
@@ -107,8 +108,6 @@ static struct source *
 open_gzip_rd(const uint8_t *gz, size_t gzlen, size_t chunk, bool threaded,
              struct reader **rdp, struct sc_err *err)
 {
-    struct gzip_source_opts o = {.threading = threaded ? READAHEAD_ON
-                                                       : READAHEAD_OFF};
     struct source *mem = source_mem(gz, gzlen, chunk, "t.gz", err);
     struct reader *rd;
     struct source *s;
@@ -116,7 +115,9 @@ open_gzip_rd(const uint8_t *gz, size_t gzlen, size_t chunk, bool threaded,
     ck_assert(mem != NULL);
     rd = reader_new(mem, 0, err);
     ck_assert(rd != NULL);
-    s = gzip_source_opt(rd, "t.gz", &o, err);
+    s = gzip_source(rd, "t.gz", err);
+    ck_assert(s != NULL);
+    s = readahead_source(s, rd, threaded ? READAHEAD_ON : READAHEAD_OFF, err);
     ck_assert(s != NULL);
     if (rdp != NULL)
         *rdp = rd;
@@ -696,7 +697,6 @@ START_TEST(test_close_blocked_on_pipe)
 {
     size_t len = 4u << 20;
     uint8_t *data = make_text(len, 12);
-    struct gzip_source_opts o = {.threading = READAHEAD_ON};
     struct buf gz = {0};
     struct sc_err err = {0};
     struct source *fd, *s;
@@ -714,7 +714,7 @@ START_TEST(test_close_blocked_on_pipe)
     ck_assert(fd != NULL);
     rd = reader_new(fd, 0, &err);
     ck_assert(rd != NULL);
-    s = gzip_source_opt(rd, "t.gz", &o, &err);
+    s = readahead_source(gzip_source(rd, "t.gz", &err), rd, READAHEAD_ON, &err);
     ck_assert(s != NULL);
     ck_assert_int_eq(source_read(s, tmp, sizeof(tmp), &err), 4096);
     /* The second read starts the worker, which inflates the rest of the

@@ -38,6 +38,9 @@
 #include "secrets.h"
 #include "source.h"
 
+/* Decompression in the fuzzing thread: one thread, reproducible runs. */
+static const struct input_opts fuzz_input = {.readahead = READAHEAD_OFF};
+
 static const char tls_text[] =
     "CLIENT_HANDSHAKE_TRAFFIC_SECRET "
     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef "
@@ -272,7 +275,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     setup();
     src = source_mem(data, size, fuzz_chunk(sel), "fuzz", &err);
     FUZZ_CHECK(src != NULL, "source_mem: %s", err.msg);
-    if (input_open_source(&in, src, &err) < 0) {
+    if (input_open_source(&in, src, &fuzz_input, &err) < 0) {
         FUZZ_CHECK(err.kind != SC_ERR_NONE && err.msg[0] != '\0',
                    "open error without a message");
         return 0;
@@ -308,7 +311,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(pread(out_fd, out, (size_t)out_len, 0) == out_len, "pread: %s",
                strerror(errno));
     src = source_mem(data, size, 0, "fuzz", &err);
-    FUZZ_CHECK(src != NULL && input_open_source(&rr.in, src, &err) == 0 &&
+    FUZZ_CHECK(src != NULL &&
+                   input_open_source(&rr.in, src, &fuzz_input, &err) == 0 &&
                    rr.in.format == fmt,
                "input re-open: %s", err.msg);
     src = source_mem(out, (size_t)out_len, 0, "fuzz-out", &err);

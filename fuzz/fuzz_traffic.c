@@ -45,6 +45,9 @@
 #include "source.h"
 #include "traffic/session.h"
 
+/* Decompression in the fuzzing thread: one thread, reproducible runs. */
+static const struct input_opts fuzz_input = {.readahead = READAHEAD_OFF};
+
 /* Link types packet.h decodes (Ethernet, Linux SLL and SLL2, NULL, LOOP,
  * raw IP 101/12/14, IPv4, IPv6), then some it does not (PPP, 802.11,
  * radiotap, USER0, a reserved value). All fit a pcapng IDB's 16 bits. */
@@ -623,7 +626,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         to_pcapng(data + 1, size - 1, &cap);
         src = source_mem(cap.p, cap.len, 0, "fuzz-pcapng", &err);
-        FUZZ_CHECK(src != NULL && input_open_source(&in, src, &err) == 0,
+        FUZZ_CHECK(src != NULL &&
+                       input_open_source(&in, src, &fuzz_input, &err) == 0,
                    "the pcapng copy does not open: %s", err.msg);
         FUZZ_CHECK(scope_scan(&sc, &in, &so, &err) == 0,
                    "scope_scan of the pcapng copy: %s", err.msg);

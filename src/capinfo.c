@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "keylog.h"
@@ -498,11 +499,16 @@ scan_pcap(struct capinfo *ci, struct input *in, struct sc_err *err)
 int
 capinfo_scan(struct capinfo *ci, struct input *in, struct sc_err *err)
 {
+    struct stat st;
     int rc;
 
     memset(ci, 0, sizeof(*ci));
     ci->format = in->format;
-    ci->gzip = in->gzip;
+    ci->compression = in->compression;
+    ci->compressed_bytes = -1;
+    if (in->compression != COMPRESSION_NONE && in->fd >= 0 &&
+        fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode))
+        ci->compressed_bytes = (int64_t)st.st_size;
     rc = in->format == FMT_PCAP ? scan_pcap(ci, in, err)
                                 : scan_pcapng(ci, in, err);
     ci->bytes = reader_offset(in->rd);
@@ -690,12 +696,17 @@ capinfo_to_json(const struct capinfo *ci, const char *name,
     else
         json_null(j);
     json_key(j, "compression");
-    if (ci->gzip)
-        json_str(j, "gzip");
+    if (ci->compression != COMPRESSION_NONE)
+        json_str(j, compression_info(ci->compression)->name);
     else
         json_null(j);
     json_key(j, "bytes");
     json_u64(j, ci->bytes);
+    json_key(j, "compressed_bytes");
+    if (ci->compressed_bytes >= 0)
+        json_u64(j, (uint64_t)ci->compressed_bytes);
+    else
+        json_null(j);
     json_key(j, "packets");
     json_u64(j, ci->packets);
     json_key(j, "first_packet_time");

@@ -95,8 +95,9 @@ struct capinfo_btype {
 
 struct capinfo {
     enum cap_format format; /* FMT_PCAP or FMT_PCAPNG */
-    bool gzip;
+    enum compression compression; /* how the input was compressed */
     uint64_t bytes; /* uncompressed bytes read */
+    int64_t compressed_bytes; /* size of a compressed regular file, else -1 */
     struct capinfo_section *sections;
     size_t n_sections, cap_sections;
     uint64_t packets;

@@ -3,8 +3,9 @@
  *
  * The format is decided by magic numbers at offset 0 and nothing else
  * (reliability notes, section 0 rule 3: no guessing, no fallback to another
- * format). gzip is undone transparently by stacking a gzip_source and a
- * second reader; other compressors are recognised only to say what to do.
+ * format). gzip, zstd and lz4 are undone transparently by stacking their
+ * source, a readahead source and a second reader; bzip2 and xz are
+ * recognised only to say what to do.
  * The sniff asks for 8 bytes and accepts fewer at the end of the stream,
  * so /dev/zero, a FIFO or a terminal-like stream fails after one read
  * instead of being read forever. Nothing is ever opened for writing.
@@ -18,6 +19,8 @@
 #include <unistd.h>
 
 #include "gzip_source.h"
+#include "lz4_source.h"
+#include "zstd_source.h"
 
 #define SNIFF_BYTES 8 /* longest magic (xz) is 6 */
 
@@ -42,6 +45,7 @@ static const struct magic magics[] = {
     {FMT_BZIP2, 3, {'B', 'Z', 'h'}},
     {FMT_XZ, 6, {0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00}},
     {FMT_LZ4, 4, {0x04, 0x22, 0x4d, 0x18}},
+    {FMT_LZ4, 4, {0x02, 0x21, 0x4c, 0x18}}, /* legacy: refused by its source */
 };
 
 enum cap_format
@@ -53,6 +57,11 @@ format_sniff(const uint8_t *p, size_t n)
         if (n >= magics[i].len &&
             memcmp(p, magics[i].bytes, magics[i].len) == 0)
             return magics[i].format;
+    /* A skippable frame, 0x184D2A50..0x184D2A5F little-endian (RFC 8878
+     * section 3.1.2; the lz4 frame format has the same). */
+    if (n >= 4 && (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d &&
+        p[3] == 0x18)
+        return FMT_ZSTD;
     return FMT_UNKNOWN;
 }
 
@@ -95,20 +104,71 @@ sniff(struct reader *rd, enum cap_format *fmt, size_t *have, struct sc_err *err)
     return 0;
 }
 
+/* The decompressing source for a compressed format, over rd (owned by it
+ * from here, also on failure), run ahead on a worker thread. */
+static struct source *
+decompressor(enum compression c, struct reader *rd, const char *name,
+             const struct input_opts *opts, struct sc_err *err)
+{
+    struct source *s = NULL;
+
+    switch (c) {
+    case COMPRESSION_GZIP:
+        s = gzip_source(rd, name, err);
+        break;
+    case COMPRESSION_ZSTD:
+        s = zstd_source(rd, name,
+                        opts->zstd_window_max != 0 ? opts->zstd_window_max
+                                                   : ZSTD_WINDOW_MAX_DEFAULT,
+                        err);
+        break;
+    case COMPRESSION_LZ4:
+        s = lz4_source(rd, name, err);
+        break;
+    case COMPRESSION_NONE:
+        reader_free(rd);
+        sc_err_set(err, SC_ERR_DATA, "%s: not compressed", name);
+        return NULL;
+    }
+    if (s == NULL)
+        return NULL;
+    /* The reader stays alive under s, which the wrapper owns. */
+    return readahead_source(s, rd, opts->readahead, err);
+}
+
+static enum compression
+compression_of(enum cap_format f)
+{
+    switch (f) {
+    case FMT_GZIP:
+        return COMPRESSION_GZIP;
+    case FMT_ZSTD:
+        return COMPRESSION_ZSTD;
+    case FMT_LZ4:
+        return COMPRESSION_LZ4;
+    default:
+        return COMPRESSION_NONE;
+    }
+}
+
 /* Builds the reader stack over src and checks the format. Takes ownership
  * of src: on failure everything is released. */
 static int
-open_stack(struct input *in, struct source *src, struct sc_err *err)
+open_stack(struct input *in, struct source *src, const struct input_opts *opts,
+           struct sc_err *err)
 {
+    static const struct input_opts defaults;
     const char *name = src->name;
+    enum compression comp = COMPRESSION_NONE;
     enum cap_format fmt;
     size_t have;
     struct reader *rd;
-    bool gz = false;
 
-    /* The same cap serves a plain and a gzip'd input: the raw reader under
-     * a gzip_source is only ever asked for 1 byte at a time, so its buffer
-     * stays at READER_CHUNK whatever the cap. */
+    if (opts == NULL)
+        opts = &defaults;
+    /* The same cap serves a plain and a compressed input: the raw reader
+     * under a decompressing source is asked for at most a frame header at
+     * a time, so its buffer stays at READER_CHUNK whatever the cap. */
     rd = reader_new(src, INPUT_MAX_BUFFER, err);
     if (rd == NULL)
         return -1;
@@ -118,23 +178,24 @@ open_stack(struct input *in, struct source *src, struct sc_err *err)
         sc_err_set(err, SC_ERR_DATA, "%s: empty file", name);
         goto fail;
     }
-    if (fmt == FMT_GZIP) {
-        struct source *gzs = gzip_source(rd, name, err);
+    comp = compression_of(fmt);
+    if (comp != COMPRESSION_NONE) {
+        struct source *ds = decompressor(comp, rd, name, opts, err);
 
-        rd = NULL; /* owned by gzs now, also on failure */
-        if (gzs == NULL)
+        rd = NULL; /* owned by ds now, also on failure */
+        if (ds == NULL)
             goto fail;
-        rd = reader_new(gzs, INPUT_MAX_BUFFER, err);
+        rd = reader_new(ds, INPUT_MAX_BUFFER, err);
         if (rd == NULL)
             goto fail;
-        gz = true;
-        /* A gzip error (truncated, corrupt) surfaces here already when it
-         * is in the first bytes; its message names the compressed offset. */
+        /* A decompression error (truncated, corrupt) surfaces here already
+         * when it is in the first bytes. */
         if (sniff(rd, &fmt, &have, err) < 0)
             goto fail;
         if (have == 0) {
             sc_err_set(err, SC_ERR_DATA,
-                       "%s: empty file (after gzip decompression)", name);
+                       "%s: empty file (after %s decompression)", name,
+                       compression_info(comp)->name);
             goto fail;
         }
     }
@@ -144,14 +205,14 @@ open_stack(struct input *in, struct source *src, struct sc_err *err)
     case FMT_PCAPNG:
         break;
     case FMT_GZIP:
-        sc_err_set(err, SC_ERR_DATA,
-                   "%s: gzip data inside gzip is not supported", name);
-        goto fail;
     case FMT_ZSTD:
+    case FMT_LZ4:
+        sc_err_set(err, SC_ERR_DATA, "%s: %s data inside %s is not supported",
+                   name, format_name(fmt), compression_info(comp)->name);
+        goto fail;
     case FMT_BZIP2:
     case FMT_XZ:
-    case FMT_LZ4:
-        /* zstd, bzip2, xz and lz4 all take -dc. */
+        /* bzip2 and xz both take -dc. */
         sc_err_set(err, SC_ERR_DATA,
                    "%s: %s-compressed input is not supported; decompress it "
                    "first (e.g. %s -dc %s | secretcap ... -)",
@@ -159,15 +220,21 @@ open_stack(struct input *in, struct source *src, struct sc_err *err)
         goto fail;
     case FMT_UNKNOWN:
     default:
-        sc_err_set(err, SC_ERR_DATA,
-                   "%s: not a capture file (no pcap or pcapng magic at "
-                   "offset 0)",
-                   name);
+        if (comp != COMPRESSION_NONE)
+            sc_err_set(err, SC_ERR_DATA,
+                       "%s: not a capture file (no pcap or pcapng magic at "
+                       "offset 0 after %s decompression)",
+                       name, compression_info(comp)->name);
+        else
+            sc_err_set(err, SC_ERR_DATA,
+                       "%s: not a capture file (no pcap or pcapng magic at "
+                       "offset 0)",
+                       name);
         goto fail;
     }
     in->rd = rd;
     in->format = fmt;
-    in->gzip = gz;
+    in->compression = comp;
     in->name = name;
     return 0;
 
@@ -177,19 +244,21 @@ fail:
 }
 
 int
-input_open(struct input *in, const char *path, struct sc_err *err)
+input_open(struct input *in, const char *path, const struct input_opts *opts,
+           struct sc_err *err)
 {
-    return input_open_tee(in, path, -1, err);
+    return input_open_tee(in, path, -1, opts, err);
 }
 
 int
-input_open_fd(struct input *in, int fd, const char *name, struct sc_err *err)
+input_open_fd(struct input *in, int fd, const char *name,
+              const struct input_opts *opts, struct sc_err *err)
 {
     struct source *src = source_fd(fd, false, name, err);
 
     if (src == NULL)
         return -1;
-    if (input_open_source(in, src, err) < 0)
+    if (input_open_source(in, src, opts, err) < 0)
         return -1;
     in->name = name;
     in->fd = fd;
@@ -198,7 +267,7 @@ input_open_fd(struct input *in, int fd, const char *name, struct sc_err *err)
 
 int
 input_open_tee(struct input *in, const char *path, int tee_fd,
-               struct sc_err *err)
+               const struct input_opts *opts, struct sc_err *err)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "stdin" : path;
@@ -257,7 +326,7 @@ input_open_tee(struct input *in, const char *path, int tee_fd,
             close(fd);
         return -1;
     }
-    if (open_stack(in, src, err) < 0) {
+    if (open_stack(in, src, opts, err) < 0) {
         memset(in, 0, sizeof(*in));
         in->fd = -1;
         return -1;
@@ -267,11 +336,12 @@ input_open_tee(struct input *in, const char *path, int tee_fd,
 }
 
 int
-input_open_source(struct input *in, struct source *src, struct sc_err *err)
+input_open_source(struct input *in, struct source *src,
+                  const struct input_opts *opts, struct sc_err *err)
 {
     memset(in, 0, sizeof(*in));
     in->fd = -1;
-    if (open_stack(in, src, err) < 0) {
+    if (open_stack(in, src, opts, err) < 0) {
         memset(in, 0, sizeof(*in));
         in->fd = -1;
         return -1;

@@ -1,15 +1,18 @@
 /*
  * input.h - opening a capture for reading: path or stdin, format sniffing,
- * transparent gzip.
+ * transparent gzip, zstd and lz4.
  *
  * input_open() opens the path read-only ("-" = stdin), refuses what cannot
  * be a capture (a directory, a terminal on stdin), peeks at the first bytes,
- * and if they are a gzip magic stacks a gzip_source and sniffs again. What
- * comes back is a reader positioned at offset 0 of the (uncompressed)
- * capture and the detected format. Formats that are recognised but not
- * supported (zstd, bzip2, xz, lz4, gzip inside gzip) give a
- * clear SC_ERR_DATA; anything else is "not a capture file". An empty input
- * is its own error ("empty file"). No heuristics beyond magic numbers.
+ * and if they are a gzip, zstd (or skippable-frame) or lz4 frame magic
+ * stacks the matching decompressing source, run ahead of the caller on a
+ * worker thread (readahead.h), and sniffs again. What comes back is a
+ * reader positioned at offset 0 of the (uncompressed) capture and the
+ * detected format. Formats that are recognised but not supported (bzip2,
+ * xz, legacy lz4, compression inside compression, zstd or lz4 in a build
+ * without the library) give a clear SC_ERR_DATA; anything else is "not a
+ * capture file". An empty input is its own error ("empty file"). No
+ * heuristics beyond magic numbers.
  */
 #ifndef SC_INPUT_H
 #define SC_INPUT_H
@@ -18,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compress.h"
+#include "readahead.h"
 #include "reader.h"
 
 enum cap_format {
@@ -31,7 +36,10 @@ enum cap_format {
     FMT_LZ4,
 };
 
-/* Recognises a format from the first n bytes (n may be < 4). */
+/* Recognises a format from the first n bytes (n may be < 4). A stream that
+ * starts with a skippable frame (magic 0x184D2A5?, shared by zstd and lz4)
+ * counts as zstd; the legacy lz4 magic as lz4 (whose source explains that
+ * it is not supported). */
 enum cap_format format_sniff(const uint8_t *p, size_t n);
 const char *format_name(enum cap_format f);
 
@@ -39,31 +47,39 @@ const char *format_name(enum cap_format f);
  * block limit (134,348,832 bytes) rounded up to 128 MiB + 1 MiB. */
 #define INPUT_MAX_BUFFER ((size_t)129 << 20)
 
-struct input {
-    struct reader *rd;      /* the capture's bytes, uncompressed */
-    enum cap_format format; /* FMT_PCAP or FMT_PCAPNG */
-    bool gzip;              /* input was gzip-compressed */
-    int fd;                 /* the opened fd (for dev/ino checks) */
-    const char *name;       /* display name ("-" shown as "stdin") */
+/* How inputs are read; zero-initialised (or NULL): the defaults. */
+struct input_opts {
+    uint64_t zstd_window_max;      /* 0: ZSTD_WINDOW_MAX_DEFAULT (128 MiB) */
+    enum readahead_mode readahead; /* decompress on a worker thread */
 };
 
-/* Opens path ("-" for stdin). Returns 0 or -1 with err set (message starts
- * with the display name). */
-int input_open(struct input *in, const char *path, struct sc_err *err);
+struct input {
+    struct reader *rd;            /* the capture's bytes, uncompressed */
+    enum cap_format format;       /* FMT_PCAP or FMT_PCAPNG */
+    enum compression compression; /* how the input was compressed */
+    int fd;                       /* the opened fd (for dev/ino checks) */
+    const char *name;             /* display name ("-" shown as "stdin") */
+};
+
+/* Opens path ("-" for stdin) with opts (NULL: the defaults). Returns 0 or
+ * -1 with err set (message starts with the display name). */
+int input_open(struct input *in, const char *path,
+               const struct input_opts *opts, struct sc_err *err);
 
 /* input_open, and every byte read from the file (compressed as it is) is
  * also written to tee_fd (-1: none): see source_fd_tee. */
 int input_open_tee(struct input *in, const char *path, int tee_fd,
-                   struct sc_err *err);
+                   const struct input_opts *opts, struct sc_err *err);
 
 /* Opens the capture at the current offset of fd (not owned, not closed),
  * shown as name (which must outlive in). */
 int input_open_fd(struct input *in, int fd, const char *name,
-                  struct sc_err *err);
+                  const struct input_opts *opts, struct sc_err *err);
 
 /* Same over an already-made source (memory in tests, fuzzing). Takes
  * ownership of src. */
-int input_open_source(struct input *in, struct source *src, struct sc_err *err);
+int input_open_source(struct input *in, struct source *src,
+                      const struct input_opts *opts, struct sc_err *err);
 
 void input_close(struct input *in);
 

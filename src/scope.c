@@ -259,7 +259,7 @@ scope_scan(struct scope *sc, struct input *in, const struct scope_opts *o,
     memset(sc, 0, sizeof(*sc));
     keylog_init(&sc->embedded, SECRETS_TLS);
     sc->format = in->format;
-    sc->gzip = in->gzip;
+    sc->compression = in->compression;
     sc->table = tr_table_new(o != NULL ? &o->limits : NULL);
     if (sc->table == NULL)
         return sc_err_set(err, SC_ERR_IO, "out of memory");

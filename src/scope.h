@@ -101,7 +101,7 @@ struct scope {
     struct tr_table *table;
     struct keylog embedded; /* TLS secrets of the capture's DSBs */
     enum cap_format format;
-    bool gzip;
+    enum compression compression; /* how the input was compressed */
     uint64_t packets;
     uint64_t bytes; /* uncompressed bytes read */
     /* After scope_judge: */

@@ -73,8 +73,8 @@ scope_json_begin(struct json *j, const char *name, const struct scope *sc,
     else
         json_str(j, format_name(sc->format));
     json_key(j, "compression");
-    if (sc != NULL && sc->gzip)
-        json_str(j, "gzip");
+    if (sc != NULL && sc->compression != COMPRESSION_NONE)
+        json_str(j, compression_info(sc->compression)->name);
     else
         json_null(j);
     json_key(j, "error");

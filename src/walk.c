@@ -157,7 +157,8 @@ strip_suffix(char *s, const char *const *suffixes)
 int
 walk_stem(const char *name, char *out, size_t cap)
 {
-    static const char *const comp[] = {".gz", ".gzip", NULL};
+    static const char *const comp[] = {".gz",   ".gzip", ".zst",
+                                       ".zstd", ".lz4",  NULL};
     static const char *const cap_ext[] = {".pcapng", ".pcap", ".cap", ".ntar",
                                           NULL};
     size_t len = strlen(name);

@@ -48,7 +48,7 @@ struct batch {
     const struct out_opts *oo;
     const struct batch_args *b;
     struct loaded_secrets *s;
-    bool gzip_out;
+    enum compression out_comp; /* of every output */
     struct job *jobs;
     size_t n_jobs, cap_jobs;
     size_t not_captures;
@@ -86,15 +86,17 @@ static int
 output_for(const struct batch *bt, const char *path, const char *rel,
            const struct input *in, char *out, size_t cap)
 {
-    const char *ext = bt->gzip_out ? ".pcapng.gz" : ".pcapng";
+    char ext[16];
     char stem[PATH_MAX], dir[PATH_MAX];
     const char *slash, *name;
     int n;
 
     /* In place: a pcapng whose result has the same compression replaces
      * itself; anything else gets <stem>.pcapng beside it. */
+    snprintf(ext, sizeof(ext), ".pcapng%s",
+             compression_info(bt->out_comp)->suffix);
     if (bt->b->in_place && in->format == FMT_PCAPNG &&
-        in->gzip == bt->gzip_out) {
+        in->compression == bt->out_comp) {
         n = snprintf(out, cap, "%s", path);
         return n < 0 || (size_t)n >= cap ? -1 : 0;
     }
@@ -132,7 +134,7 @@ consider(void *ctx, const char *path, const char *rel, struct sc_err *err)
     struct stat si, so;
 
     /* Recognised by content: what input_open accepts is a capture. */
-    if (input_open(&in, path, &ierr) < 0) {
+    if (input_open(&in, path, &bt->args->in_opts, &ierr) < 0) {
         if (ierr.kind == SC_ERR_DATA &&
             strstr(ierr.msg, "not a capture file") != NULL) {
             bt->not_captures++;
@@ -536,7 +538,7 @@ cli_run_batch(const struct inject_args *args, const struct out_opts *oo,
     bt.oo = oo;
     bt.b = b;
     bt.s = s;
-    bt.gzip_out = oo->compress == COMPRESS_GZIP;
+    bt.out_comp = oo->compress_given ? oo->compress : COMPRESSION_NONE;
     if (b->files_from != NULL) {
         rc = read_files_from(b->files_from, &from_buf, &from, &n_from);
         if (rc != 0)

@@ -12,8 +12,11 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "compress.h"
 #include "err.h"
+#include "input.h"
 #include "keylog.h"
+#include "output.h"
 
 #define EXIT_DATA 1   /* data or I/O error */
 #define EXIT_USAGE 2  /* usage error */
@@ -69,15 +72,61 @@ struct inject_args {
     bool strict;
     bool quiet;
     bool scope_capture; /* --scope capture: only the capture's sessions */
+    struct input_opts in_opts; /* --max-window */
 };
 
-/* How the output is written: compression and its level. */
-enum compress_mode { COMPRESS_AUTO = 0, COMPRESS_NONE, COMPRESS_GZIP };
-
+/* How the output is written: compression, its level and threads. */
 struct out_opts {
-    enum compress_mode compress; /* AUTO: gzip when the name ends in .gz */
-    int level;                   /* 0: not given */
+    bool compress_given;       /* --compress; else by the output's name */
+    enum compression compress; /* with compress_given */
+    int level;                 /* 0: not given (the format's default) */
+    int threads; /* -T N: zstd workers, 0: one per CPU; -1: not given */
 };
+
+/* The compression output gets: --compress, else by its name's suffix
+ * (stdout, "-": none). */
+enum compression cli_output_compression(const struct out_opts *oo,
+                                        const char *output);
+
+/* getopt values of the output options (outfile.c); -T is 'T'. */
+#define CLI_OPT_COMPRESS 0x1000
+#define CLI_OPT_LEVEL 0x1001
+
+/* Parses --compress, --level or -T/--threads (opt) into oo. Returns 0 or
+ * an exit code (usage error printed). */
+int cli_parse_out_opt(int opt, const char *arg, struct out_opts *oo);
+
+/* Checks oo against the output's compression oc: a format this build has,
+ * a level in its range, threads only for zstd. Returns 0 or an exit code
+ * (usage error printed). */
+int cli_check_out_opts(const struct out_opts *oo, enum compression oc);
+
+/* The output file (or stdout), its writer and compressor. */
+struct cli_output {
+    struct out_file file;
+    struct writer w;         /* what the pipeline writes to (uncompressed) */
+    struct writer raw;       /* the compressed bytes, to file.fd */
+    struct compressor *comp; /* NULL: uncompressed output */
+};
+
+/* Opens path as oo says. 0, or -1 with err set (cli_output_close then). */
+int cli_output_open(struct cli_output *o, const char *path,
+                    const struct out_opts *oo, struct sc_err *err);
+/* Flushes w, ends the compressed stream, publishes the file. */
+int cli_output_commit(struct cli_output *o, struct sc_err *err);
+/* Removes an unpublished file and frees everything; safe after commit. */
+void cli_output_close(struct cli_output *o);
+
+/* Parses --max-window MIB into o. Returns 0 or an exit code (usage error
+ * printed). */
+int cli_parse_max_window(const char *arg, struct input_opts *o);
+
+/* The help text's lines for --max-window (every command that reads
+ * captures shows them). */
+#define CLI_HELP_MAX_WINDOW                                                    \
+    "      --max-window MIB       largest zstd window accepted on input, in\n" \
+    "                             MiB (default 128, like zstd -d; at most\n"   \
+    "                             2048)\n"
 
 /* The key logs of an inject run, loaded and validated once. */
 struct loaded_secrets {
@@ -151,6 +200,7 @@ int cmd_strip(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
+int cmd_version(int argc, char **argv);
 
 /* editcap's --extract-secrets INPUT OUTPUT (extract.c): every DSB as
  * stored; one DSB -> OUTPUT, several -> OUTPUT's name with _00000, ...;

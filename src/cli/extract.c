@@ -33,7 +33,8 @@ static const char extract_help[] =
     "Usage: secretcap extract [OPTIONS] INPUT\n"
     "\n"
     "Writes the secrets held in the Decryption Secrets Blocks of INPUT (a\n"
-    "pcapng file, optionally gzip-compressed; '-' = stdin).\n"
+    "pcapng file, optionally compressed with gzip, zstd or lz4; '-' =\n"
+    "stdin).\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE  output file (default '-': stdout)\n"
@@ -43,6 +44,7 @@ static const char extract_help[] =
     "      --split        one file per secrets block: FILE's name with\n"
     "                     _00000, _00001, ... before its extension (as\n"
     "                     editcap --extract-secrets); needs -o FILE\n"
+    "      --max-window MIB  largest zstd window accepted (default 128)\n"
     "  -q, --quiet        no warnings\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -64,6 +66,7 @@ struct extract_args {
     bool split;
     bool editcap; /* editcap naming: split only when there are 2+ DSBs */
     bool quiet;
+    struct input_opts in_opts; /* --max-window */
 };
 
 struct ex {
@@ -267,7 +270,7 @@ run_extract(const struct extract_args *a)
                              "terminal; use -o FILE or a redirection");
         goto done;
     }
-    if (input_open(&in, a->input, &err) < 0) {
+    if (input_open(&in, a->input, &a->in_opts, &err) < 0) {
         rc = cli_report(&err);
         goto done;
     }
@@ -351,12 +354,13 @@ cmd_extract(int argc, char **argv)
         {"type", required_argument, NULL, 't'},
         {"split", no_argument, NULL, 'S'},
         {"quiet", no_argument, NULL, 'q'},
+        {"max-window", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct extract_args a = {0};
     bool known;
-    int c;
+    int c, rc;
 
     a.output = "-";
     a.type = SECRETS_TLS;
@@ -381,6 +385,10 @@ cmd_extract(int argc, char **argv)
             break;
         case 'q':
             a.quiet = true;
+            break;
+        case 'W':
+            if ((rc = cli_parse_max_window(optarg, &a.in_opts)) != 0)
+                return rc;
             break;
         case 'h':
             fputs(extract_help, stdout);

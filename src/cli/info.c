@@ -21,8 +21,8 @@
 static const char info_help[] =
     "Usage: secretcap info [--json] INPUT...\n"
     "\n"
-    "Describes each INPUT (pcap or pcapng, optionally gzip-compressed; '-' =\n"
-    "stdin): format and compression, sections and their byte order,\n"
+    "Describes each INPUT (pcap or pcapng, optionally compressed with gzip,\n"
+    "zstd or lz4; '-' = stdin): format and compression, sections and their byte order,\n"
     "interfaces (link type, snaplen, timestamp resolution, name), packets,\n"
     "first and last packet time (UTC), blocks by type, and every Decryption\n"
     "Secrets Block: section, offset, secrets type (name and code), size, and\n"
@@ -31,6 +31,7 @@ static const char info_help[] =
     "\n"
     "Options:\n"
     "  -j, --json  one JSON document for all inputs (see docs/info-json.md)\n"
+    "      --max-window MIB  largest zstd window accepted (default 128)\n"
     "  -h, --help  show this help\n"
     "\n"
     "Exit status: 0 success, 1 an input could not be read completely (the\n"
@@ -92,10 +93,20 @@ print_text(const struct capinfo *ci, const char *name)
     uint32_t k;
 
     printf("%s\n", name);
-    printf("  format:          %s%s\n", format_name(ci->format),
-           ci->gzip ? " (gzip-compressed)" : "");
+    if (ci->compression != COMPRESSION_NONE)
+        printf("  format:          %s (%s-compressed)\n",
+               format_name(ci->format),
+               compression_info(ci->compression)->name);
+    else
+        printf("  format:          %s\n", format_name(ci->format));
     printf("  size:            %" PRIu64 " bytes%s\n", ci->bytes,
-           ci->gzip ? " (uncompressed)" : "");
+           ci->compression != COMPRESSION_NONE ? " (uncompressed)" : "");
+    if (ci->compressed_bytes >= 0)
+        printf("  compressed:      %" PRId64 " bytes (%.1f%%)\n",
+               ci->compressed_bytes,
+               ci->bytes > 0 ? 100.0 * (double)ci->compressed_bytes /
+                                   (double)ci->bytes
+                             : 0.0);
     printf("  packets:         %" PRIu64 "\n", ci->packets);
     capinfo_format_ts(&ci->first, b, sizeof(b));
     printf("  first packet:    %s\n", b);
@@ -158,10 +169,12 @@ cmd_info(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
+        {"max-window", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct json j;
+    struct input_opts io = {0};
     bool as_json = false;
     int c, i, rc = 0, stdin_uses = 0;
 
@@ -170,6 +183,10 @@ cmd_info(int argc, char **argv)
         switch (c) {
         case 'j':
             as_json = true;
+            break;
+        case 'W':
+            if ((rc = cli_parse_max_window(optarg, &io)) != 0)
+                return rc;
             break;
         case 'h':
             fputs(info_help, stdout);
@@ -200,7 +217,7 @@ cmd_info(int argc, char **argv)
 
         memset(&ci, 0, sizeof(ci));
         sc_err_clear(&err);
-        if (input_open(&in, argv[i], &err) < 0)
+        if (input_open(&in, argv[i], &io, &err) < 0)
             failed = true;
         else if (capinfo_scan(&ci, &in, &err) < 0)
             failed = true;

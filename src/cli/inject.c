@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "gzip_sink.h"
+#include "compress.h"
 #include "input.h"
 #include "keylog.h"
 #include "output.h"
@@ -32,8 +32,8 @@ static const char inject_help[] =
     "Usage: secretcap inject [OPTIONS] -k KEYLOG [-k KEYLOG]... -o OUTPUT "
     "INPUT\n"
     "\n"
-    "Writes INPUT (pcap or pcapng, optionally gzip-compressed; '-' = stdin)\n"
-    "to OUTPUT as pcapng with the key logs embedded as Decryption Secrets\n"
+    "Writes INPUT (pcap or pcapng, plain or compressed with gzip, zstd or\n"
+    "lz4; '-' = stdin) to OUTPUT as pcapng with the key logs embedded as Decryption Secrets\n"
     "Blocks placed before the first packet. Every input block is kept byte\n"
     "for byte (pcapng) or converted exactly (pcap).\n"
     "\n"
@@ -55,19 +55,22 @@ static const char inject_help[] =
     "                             (a first pass finds them; see 'secretcap\n"
     "                             sessions'); a pipe is spooled to $TMPDIR\n"
     "                             for it. Default: all\n"
-    "      --compress gzip|none   compress OUTPUT with gzip (default: gzip\n"
-    "                             when OUTPUT ends in .gz, else none)\n"
-    "      --level N              gzip level, 1 (fastest) to 9 (smallest);\n"
-    "                             default 6\n"
+    "      --compress gzip|zstd|lz4|none\n"
+    "                             compress OUTPUT (default: by its name:\n"
+    "                             .gz gzip, .zst zstd, .lz4 lz4; else none)\n"
+    "      --level N              compression level: gzip 1-9 (default 6),\n"
+    "                             zstd 1-19 (default 3), lz4 1-12 (default 1)\n"
+    "  -T, --threads N            zstd output: worker threads (default 0: one\n"
+    "                             per CPU; batch: CPUs divided by -j)\n" CLI_HELP_MAX_WINDOW
     "  -q, --quiet                no warnings and no progress line\n"
     "  -h, --help                 show this help\n"
     "\n"
     "Many captures (batch mode):\n"
     "  secretcap inject [-k KEYLOG]... -O OUTDIR [-r] INPUT...\n"
     "  secretcap inject [-k KEYLOG]... --in-place [--rm] INPUT...\n"
-    "  -O, --output-dir DIR       write <stem>.pcapng (.pcapng.gz with\n"
-    "                             --compress gzip) for each capture under\n"
-    "                             DIR, mirroring the folders given\n"
+    "  -O, --output-dir DIR       write <stem>.pcapng (.pcapng.gz, .zst or\n"
+    "                             .lz4 with --compress) for each capture\n"
+    "                             under DIR, mirroring the folders given\n"
     "  -r, --recursive            walk folders recursively\n"
     "      --files-from FILE      read input paths from FILE ('-' = stdin),\n"
     "                             newline- or NUL-separated (find -print0)\n"
@@ -284,21 +287,6 @@ progress_end(struct progress *pg, uint64_t bytes, bool ok)
     fputc('\n', stderr);
 }
 
-static bool
-ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static bool
-gzip_output(const struct out_opts *oo, const char *output)
-{
-    return oo->compress == COMPRESS_GZIP ||
-           (oo->compress == COMPRESS_AUTO && ends_with(output, ".gz"));
-}
-
 /* --scope capture, the first pass: the sessions of in (read to its end),
  * the key logs judged against them and the TLS ones cut down to them into
  * filtered[] (non-TLS secrets are used whole: ptrs[i] points at the key
@@ -370,8 +358,8 @@ struct again {
  * them; anything else (a pipe) is copied as it is read to an unlinked
  * temporary file in $TMPDIR, which the second pass reads. */
 static int
-scope_open(struct input *in, const char *input, struct again *ag,
-           struct sc_err *err)
+scope_open(struct input *in, const char *input, const struct input_opts *io,
+           struct again *ag, struct sc_err *err)
 {
     struct stat st;
 
@@ -382,12 +370,12 @@ scope_open(struct input *in, const char *input, struct again *ag,
         S_ISREG(st.st_mode) &&
         (ag->off = lseek(STDIN_FILENO, 0, SEEK_CUR)) >= 0) {
         ag->fd = STDIN_FILENO;
-        return input_open(in, input, err);
+        return input_open(in, input, io, err);
     }
     ag->off = 0;
     if (strcmp(input, "-") != 0 && stat(input, &st) == 0 &&
         S_ISREG(st.st_mode)) {
-        if (input_open(in, input, err) < 0)
+        if (input_open(in, input, io, err) < 0)
             return -1;
         if ((ag->fd = fcntl(in->fd, F_DUPFD_CLOEXEC, 0)) < 0)
             return sc_err_set(err, SC_ERR_IO, "%s: cannot open it again: %s",
@@ -398,20 +386,20 @@ scope_open(struct input *in, const char *input, struct again *ag,
     if ((ag->fd = spool_temp_fd(err)) < 0)
         return -1;
     ag->own = true;
-    return input_open_tee(in, input, ag->fd, err);
+    return input_open_tee(in, input, ag->fd, io, err);
 }
 
 /* The second pass's input: the same bytes again. */
 static int
-scope_reopen(struct input *in, const char *input, const struct again *ag,
-             struct sc_err *err)
+scope_reopen(struct input *in, const char *input, const struct input_opts *io,
+             const struct again *ag, struct sc_err *err)
 {
     const char *name = strcmp(input, "-") == 0 ? "stdin" : input;
 
     if (lseek(ag->fd, ag->off, SEEK_SET) < 0)
         return sc_err_set(err, SC_ERR_IO, "%s: cannot read it again: %s", name,
                           strerror(errno));
-    return input_open_fd(in, ag->fd, name, err);
+    return input_open_fd(in, ag->fd, name, io, err);
 }
 
 /* The work of cli_inject_file; returns 0 or -1 with err set. */
@@ -426,15 +414,13 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
     struct sc_diag diag = {cli_print_warning, (void *)&cli->quiet};
     struct again ag = {-1, false, 0};
     struct input in = {0};
-    struct out_file out = {0};
-    struct writer w = {0}, raw = {0};
-    struct gzip_sink *gz = NULL;
+    struct cli_output out = {0};
     struct progress pg = {0};
     struct inject_stats st = {0};
     struct inject_opts opts = {0};
     int rc = -1;
 
-    out.fd = -1;
+    out.file.fd = -1;
     if (extra_keylog != NULL) {
         struct secret_arg a = {SECRETS_TLS, true, extra_keylog};
         struct keylog_opts kopts = {.strict = cli->strict};
@@ -455,31 +441,21 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
         /* Empty key logs (no spool fd) until scope_filter fills them. */
         for (size_t i = 0; i < s->n; i++)
             keylog_init(&filtered[i], s->logs[i].type);
-        if (scope_open(&in, input, &ag, err) < 0 ||
+        if (scope_open(&in, input, &cli->in_opts, &ag, err) < 0 ||
             check_output_target(cli, &in, output, replace_input, err) < 0)
             goto done;
         pg.total = reader_source(in.rd)->size;
         if (scope_pass(cli, s, &in, &pg, filtered, ptrs, res, err) < 0)
             goto done;
         input_close(&in);
-        if (scope_reopen(&in, input, &ag, err) < 0)
+        if (scope_reopen(&in, input, &cli->in_opts, &ag, err) < 0)
             goto done;
-    } else if (input_open(&in, input, err) < 0 ||
+    } else if (input_open(&in, input, &cli->in_opts, err) < 0 ||
                check_output_target(cli, &in, output, replace_input, err) < 0) {
         goto done;
     }
-    if (out_open(&out, output, err) < 0 ||
-        writer_init(&w, out.fd, out.name, WRITER_BUF, err) < 0)
+    if (cli_output_open(&out, output, oo, err) < 0)
         goto done;
-    if (gzip_output(oo, output)) {
-        /* w (uncompressed) -> gzip sink -> raw (compressed) -> fd. */
-        if (writer_init(&raw, out.fd, out.name, WRITER_BUF, err) < 0 ||
-            (gz = gzip_sink_new(&raw,
-                                oo->level != 0 ? oo->level : GZIP_LEVEL_DEFAULT,
-                                true, err)) == NULL)
-            goto done;
-        writer_set_sink(&w, gzip_sink_write, gz);
-    }
     opts.secrets = ptrs;
     opts.n_secrets = s->n;
     opts.discard_existing = cli->discard;
@@ -491,20 +467,15 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
         opts.progress = progress_cb;
         opts.progress_ctx = &pg;
     }
-    rc = inject_run(&in, &w, &opts, &st, err);
-    if (rc == 0 && gz != NULL)
-        rc = gzip_sink_finish(gz, err);
+    rc = inject_run(&in, &out.w, &opts, &st, err);
     if (rc == 0)
-        rc = out_commit(&out, err);
+        rc = cli_output_commit(&out, err);
     progress_end(&pg, st.bytes_in, rc == 0);
     res->packets = st.packets;
     res->dsbs_added = st.dsbs_added;
     res->bytes_in = st.bytes_in;
 done:
-    out_abort(&out);
-    gzip_sink_free(gz);
-    writer_free(&raw);
-    writer_free(&w);
+    cli_output_close(&out);
     input_close(&in);
     if (filtered != NULL)
         for (size_t i = 0; i < s->n; i++)
@@ -564,19 +535,20 @@ cli_scope_summary(const char *input, const struct cli_result *r)
     fputc('\n', stderr);
 }
 
-/* Checks what every run needs: something to inject, a level only with
- * gzip output. Returns 0 or an exit code. */
+/* Checks what every run needs: something to inject; a level in the
+ * output format's range, threads only with zstd output, and a format this
+ * build has. Returns 0 or an exit code. */
 static int
 check_inject_args(const struct inject_args *cli, const struct out_opts *oo,
                   bool batch, const struct batch_args *b)
 {
+    enum compression oc;
+
     if (cli->n_files == 0 && !cli->discard && !(batch && b->keylog_for != NULL))
         return cli_usage_error("no secrets to inject (give -k KEYLOG)");
-    if (oo->level != 0 && oo->compress != COMPRESS_GZIP &&
-        (batch || !gzip_output(oo, cli->output)))
-        return cli_usage_error("--level needs gzip output (--compress gzip "
-                               "or an output name ending in .gz)");
-    return 0;
+    oc = batch ? (oo->compress_given ? oo->compress : COMPRESSION_NONE)
+               : cli_output_compression(oo, cli->output);
+    return cli_check_out_opts(oo, oc);
 }
 
 static int
@@ -613,6 +585,7 @@ run_batch(struct inject_args *cli, const struct out_opts *oo,
 {
     struct loaded_secrets s;
     struct sc_diag diag = {cli_print_warning, &cli->quiet};
+    struct out_opts boo = *oo;
     int rc;
 
     if (cli->output != NULL)
@@ -647,11 +620,19 @@ run_batch(struct inject_args *cli, const struct out_opts *oo,
     rc = check_inject_args(cli, oo, true, b);
     if (rc != 0)
         return rc;
+    /* b->jobs captures at a time share the CPUs: each zstd output gets its
+     * share of workers unless -T says otherwise. */
+    if (boo.threads < 0) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        size_t share = ncpu > 0 ? (size_t)ncpu / b->jobs : 1;
+
+        boo.threads = share > 0 ? (int)share : 1;
+    }
     cli->inputs = inputs;
     cli->n_inputs = n;
     rc = cli_load_secrets(cli, &s, &diag);
     if (rc == 0)
-        rc = cli_run_batch(cli, oo, b, &s);
+        rc = cli_run_batch(cli, &boo, b, &s);
     cli_free_secrets(&s);
     return rc;
 }
@@ -659,7 +640,7 @@ run_batch(struct inject_args *cli, const struct out_opts *oo,
 int
 cli_run_inject(struct inject_args *cli)
 {
-    static const struct out_opts defaults = {COMPRESS_AUTO, 0};
+    static const struct out_opts defaults = {.threads = -1};
 
     return run_inject(cli, &defaults);
 }
@@ -668,8 +649,6 @@ enum {
     OPT_DISCARD = 256,
     OPT_ALL_SECTIONS,
     OPT_STRICT,
-    OPT_COMPRESS,
-    OPT_LEVEL,
     OPT_FILES_FROM,
     OPT_KEYLOG_FOR,
     OPT_REQUIRE_KEYS,
@@ -679,6 +658,7 @@ enum {
     OPT_FAIL_FAST,
     OPT_SKIP_EXISTING,
     OPT_SCOPE,
+    OPT_MAX_WINDOW,
 };
 
 /* Parses -j N: 1..1024. */
@@ -704,8 +684,10 @@ cmd_inject(int argc, char **argv)
         {"discard-all-secrets", no_argument, NULL, OPT_DISCARD},
         {"all-sections", no_argument, NULL, OPT_ALL_SECTIONS},
         {"strict", no_argument, NULL, OPT_STRICT},
-        {"compress", required_argument, NULL, OPT_COMPRESS},
-        {"level", required_argument, NULL, OPT_LEVEL},
+        {"compress", required_argument, NULL, CLI_OPT_COMPRESS},
+        {"level", required_argument, NULL, CLI_OPT_LEVEL},
+        {"threads", required_argument, NULL, 'T'},
+        {"max-window", required_argument, NULL, OPT_MAX_WINDOW},
         {"output-dir", required_argument, NULL, 'O'},
         {"recursive", no_argument, NULL, 'r'},
         {"jobs", required_argument, NULL, 'j'},
@@ -723,16 +705,14 @@ cmd_inject(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct inject_args cli = {0};
-    struct out_opts oo = {COMPRESS_AUTO, 0};
+    struct out_opts oo = {.threads = -1};
     struct batch_args b = {0};
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    char *end;
-    long level;
     int c, rc;
 
     opterr = 0;
     b.jobs = ncpu > 0 ? (size_t)ncpu : 1;
-    while ((c = getopt_long(argc, argv, ":k:s:o:O:rj:qh", longopts, NULL)) !=
+    while ((c = getopt_long(argc, argv, ":k:s:o:O:rj:T:qh", longopts, NULL)) !=
            -1) {
         switch (c) {
         case 'k':
@@ -755,24 +735,15 @@ cmd_inject(int argc, char **argv)
         case OPT_STRICT:
             cli.strict = true;
             break;
-        case OPT_COMPRESS:
-            if (strcmp(optarg, "gzip") == 0)
-                oo.compress = COMPRESS_GZIP;
-            else if (strcmp(optarg, "none") == 0)
-                oo.compress = COMPRESS_NONE;
-            else
-                return cli_usage_error("--compress: '%s' is not one of: "
-                                       "gzip none",
-                                       optarg);
+        case CLI_OPT_COMPRESS:
+        case CLI_OPT_LEVEL:
+        case 'T':
+            if ((rc = cli_parse_out_opt(c, optarg, &oo)) != 0)
+                return rc;
             break;
-        case OPT_LEVEL:
-            level = strtol(optarg, &end, 10);
-            if (end == optarg || *end != '\0' || level < GZIP_LEVEL_MIN ||
-                level > GZIP_LEVEL_MAX)
-                return cli_usage_error("--level: '%s' is not a number from "
-                                       "%d to %d",
-                                       optarg, GZIP_LEVEL_MIN, GZIP_LEVEL_MAX);
-            oo.level = (int)level;
+        case OPT_MAX_WINDOW:
+            if ((rc = cli_parse_max_window(optarg, &cli.in_opts)) != 0)
+                return rc;
             break;
         case 'O':
             b.outdir = optarg;

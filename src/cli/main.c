@@ -15,6 +15,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "zstd_source.h"
 
 const char *cli_progname = "secretcap";
 
@@ -83,6 +86,24 @@ cli_flush_stdout(int rc)
     return EXIT_DATA;
 }
 
+int
+cli_parse_max_window(const char *arg, struct input_opts *o)
+{
+    uint64_t max_mib = ZSTD_WINDOW_MAX_LIMIT >> 20;
+    char *end;
+    unsigned long long n;
+
+    errno = 0;
+    n = strtoull(arg, &end, 10);
+    if (end == arg || *end != '\0' || arg[0] == '-' || errno != 0 || n < 1 ||
+        n > max_mib)
+        return cli_usage_error("--max-window: '%s' is not a number of MiB "
+                               "from 1 to %" PRIu64,
+                               arg, max_mib);
+    o->zstd_window_max = (uint64_t)n << 20;
+    return 0;
+}
+
 double
 cli_now(void)
 {
@@ -135,7 +156,8 @@ static const char main_help[] =
     "in Wireshark/tshark.\n"
     "\n"
     "Commands:\n"
-    "  inject     add key logs to a capture (pcap or pcapng, plain or gzip)\n"
+    "  inject     add key logs to a capture (pcap or pcapng; plain, gzip,\n"
+    "             zstd or lz4)\n"
     "  extract    write the secrets held in a capture (a TLS key log, ...)\n"
     "  strip      remove the secrets blocks from a capture\n"
     "  info       describe captures: sections, interfaces, packets, secrets\n"

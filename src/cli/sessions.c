@@ -26,7 +26,7 @@ static const char sessions_help[] =
     "INPUT...\n"
     "\n"
     "Lists every TLS-over-TCP, DTLS and QUIC session whose ClientHello is in\n"
-    "each INPUT (pcap or pcapng, optionally gzip-compressed; '-' = stdin),\n"
+    "each INPUT (pcap or pcapng, plain or gzip, zstd or lz4; '-' = stdin),\n"
     "one line each: protocol, version offered (and chosen, from the\n"
     "ServerHello), client -> server, section/interface, first packet number\n"
     "and time, server name (SNI), ALPN, the client random, and the key\n"
@@ -51,6 +51,7 @@ static const char sessions_help[] =
     "                       handshake in the capture\n"
     "      --max-flows N    flows tracked at once (default 262144); the least\n"
     "                       recently seen is dropped beyond\n"
+    "      --max-window MIB largest zstd window accepted (default 128)\n"
     "  -q, --quiet          no key-log warnings\n"
     "  -h, --help           show this help\n"
     "\n"
@@ -115,8 +116,13 @@ print_text(const char *name, const struct scope *sc)
     const struct tr_stats *st = tr_table_stats(sc->table);
     const struct tr_nohs *nh = tr_table_nohs(sc->table, &nn);
 
-    printf("%s: %s%s, %" PRIu64 " packets, %zu session%s\n", name,
-           format_name(sc->format), sc->gzip ? " (gzip)" : "", sc->packets, n,
+    printf("%s: %s%s%s%s, %" PRIu64 " packets, %zu session%s\n", name,
+           format_name(sc->format),
+           sc->compression != COMPRESSION_NONE ? " (" : "",
+           sc->compression != COMPRESSION_NONE
+               ? compression_info(sc->compression)->name
+               : "",
+           sc->compression != COMPRESSION_NONE ? ")" : "", sc->packets, n,
            n == 1 ? "" : "s");
     for (size_t i = 0; i < n; i++)
         print_session(&s[i], &sc->judge[i]);
@@ -213,6 +219,7 @@ cmd_sessions(int argc, char **argv)
         {"require-keys", no_argument, NULL, 'R'},
         {"max-flows", required_argument, NULL, 'F'},
         {"quiet", no_argument, NULL, 'q'},
+        {"max-window", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -256,6 +263,10 @@ cmd_sessions(int argc, char **argv)
         case 'q':
             a.quiet = true;
             break;
+        case 'W':
+            if ((rc = cli_parse_max_window(optarg, &a.in_opts)) != 0)
+                return rc;
+            break;
         case 'h':
             fputs(sessions_help, stdout);
             return 0;
@@ -294,7 +305,7 @@ cmd_sessions(int argc, char **argv)
 
         memset(&sc, 0, sizeof(sc));
         sc_err_clear(&err);
-        opened = input_open(&in, argv[i], &err) == 0;
+        opened = input_open(&in, argv[i], &a.in_opts, &err) == 0;
         if (!opened || scope_scan(&sc, &in, &so, &err) < 0 ||
             scope_judge(&sc, logs, s.n, &err) < 0)
             failed = true;

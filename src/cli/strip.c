@@ -20,9 +20,10 @@
 static const char strip_help[] =
     "Usage: secretcap strip [OPTIONS] -o OUTPUT INPUT\n"
     "\n"
-    "Writes INPUT (pcapng, optionally gzip-compressed; '-' = stdin) to\n"
-    "OUTPUT without its Decryption Secrets Blocks, so that the capture can\n"
-    "be shared without its keys. Every other block is copied byte for byte;\n"
+    "Writes INPUT (pcapng, optionally compressed with gzip, zstd or lz4;\n"
+    "'-' = stdin) to OUTPUT without its Decryption Secrets Blocks, so that\n"
+    "the capture can be shared without its keys. Every other block is\n"
+    "copied byte for byte;\n"
     "a section header with an explicit section length gets -1 (unknown) and\n"
     "version 1.2 is written as 1.0, as inject does.\n"
     "\n"
@@ -31,6 +32,13 @@ static const char strip_help[] =
     "  -t, --type TYPE    remove only the blocks of this secrets type (tls,\n"
     "                     ssh, wg, opcua, esp, zigbee-nwk, zigbee-aps or a\n"
     "                     number 0xNNNNNNNN); default: all\n"
+    "      --compress gzip|zstd|lz4|none\n"
+    "                     compress OUTPUT (default: by its name: .gz, .zst,\n"
+    "                     .lz4; else none)\n"
+    "      --level N      compression level (gzip 1-9, default 6; zstd\n"
+    "                     1-19, default 3; lz4 1-12, default 1)\n"
+    "  -T, --threads N    zstd worker threads (default 0: one per CPU)\n"
+    "      --max-window MIB  largest zstd window accepted (default 128)\n"
     "  -q, --quiet        no warnings\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -46,15 +54,20 @@ cmd_strip(int argc, char **argv)
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"type", required_argument, NULL, 't'},
+        {"compress", required_argument, NULL, CLI_OPT_COMPRESS},
+        {"level", required_argument, NULL, CLI_OPT_LEVEL},
+        {"threads", required_argument, NULL, 'T'},
         {"quiet", no_argument, NULL, 'q'},
+        {"max-window", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct sc_diag diag;
     struct input in = {0};
-    struct out_file out = {0};
-    struct writer w = {0};
+    struct cli_output out = {0};
+    struct out_opts oo = {.threads = -1};
     struct inject_opts opts = {0};
+    struct input_opts io = {0};
     struct inject_stats st;
     struct sc_err err;
     struct stat sb;
@@ -64,7 +77,7 @@ cmd_strip(int argc, char **argv)
     int c, rc;
 
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:t:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:t:T:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
             output = optarg;
@@ -77,8 +90,18 @@ cmd_strip(int argc, char **argv)
                     optarg, secrets_type_list());
             tname = optarg;
             break;
+        case CLI_OPT_COMPRESS:
+        case CLI_OPT_LEVEL:
+        case 'T':
+            if ((rc = cli_parse_out_opt(c, optarg, &oo)) != 0)
+                return rc;
+            break;
         case 'q':
             quiet = true;
+            break;
+        case 'W':
+            if ((rc = cli_parse_max_window(optarg, &io)) != 0)
+                return rc;
             break;
         case 'h':
             fputs(strip_help, stdout);
@@ -93,14 +116,17 @@ cmd_strip(int argc, char **argv)
         return cli_usage_error(argc - optind == 0
                                    ? "no input capture given"
                                    : "exactly one input capture expected");
+    if ((rc = cli_check_out_opts(&oo, cli_output_compression(&oo, output))) !=
+        0)
+        return rc;
     if (tname != NULL && type == 0)
         return cli_usage_error("secrets type 0 is not a type (omit --type to "
                                "remove every secrets block)");
     diag.warn = cli_print_warning;
     diag.ctx = &quiet;
-    out.fd = -1;
+    out.file.fd = -1;
     sc_err_clear(&err);
-    if (input_open(&in, argv[optind], &err) < 0) {
+    if (input_open(&in, argv[optind], &io, &err) < 0) {
         rc = cli_report(&err);
         goto done;
     }
@@ -119,16 +145,15 @@ cmd_strip(int argc, char **argv)
                              output, in.name);
         goto done;
     }
-    if (out_open(&out, output, &err) < 0 ||
-        writer_init(&w, out.fd, out.name, WRITER_BUF, &err) < 0) {
+    if (cli_output_open(&out, output, &oo, &err) < 0) {
         rc = cli_report(&err);
         goto done;
     }
     opts.discard_existing = true;
     opts.discard_type = type;
     opts.diag = &diag;
-    if (inject_run(&in, &w, &opts, &st, &err) < 0 ||
-        out_commit(&out, &err) < 0) {
+    if (inject_run(&in, &out.w, &opts, &st, &err) < 0 ||
+        cli_output_commit(&out, &err) < 0) {
         rc = cli_report(&err);
         goto done;
     }
@@ -138,8 +163,7 @@ cmd_strip(int argc, char **argv)
                 tname != NULL ? tname : "");
     rc = 0;
 done:
-    out_abort(&out);
-    writer_free(&w);
+    cli_output_close(&out);
     input_close(&in);
     return rc;
 }

@@ -353,7 +353,8 @@ inject_pcap(const uint8_t *pcap, size_t n, bool gzip, char warning[512],
     o.userappl = "secretcap test";
     o.diag = &diag;
     ck_assert_int_eq(
-        input_open_source(&in, source_mem(pcap, n, 0, "mem", &err), &err), 0);
+        input_open_source(&in, source_mem(pcap, n, 0, "mem", &err), NULL, &err),
+        0);
     ck_assert_int_eq(writer_init(&w, fileno(f), "out", WRITER_BUF, &err), 0);
     if (gzip) {
         ck_assert_int_eq(writer_init(&raw, fileno(f), "out", WRITER_BUF, &err),

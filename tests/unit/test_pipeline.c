@@ -146,10 +146,10 @@ run(const struct buf *in, size_t chunk, const struct keylog *kl, bool discard,
     o.discard_existing = discard;
     o.all_sections = all_sections;
     o.userappl = "secretcap test";
-    ck_assert_int_eq(
-        input_open_source(
-            &inp, source_mem(in->p, in->len, chunk, "mem", &r.err), &r.err),
-        0);
+    ck_assert_int_eq(input_open_source(
+                         &inp, source_mem(in->p, in->len, chunk, "mem", &r.err),
+                         NULL, &r.err),
+                     0);
     ck_assert_int_eq(writer_init(&w, fileno(f), "out", WRITER_BUF, &r.err), 0);
     r.rc = inject_run(&inp, &w, &o, &r.st, &r.err);
     writer_free(&w);
@@ -501,7 +501,7 @@ START_TEST(large_keylog_split_at_line_boundaries)
     ck_assert_uint_eq(r.st.dsbs_added, 2);
     ck_assert_int_eq(
         input_open_source(&inp, source_mem(r.out, r.out_len, 0, "o", &err),
-                          &err),
+                          NULL, &err),
         0);
     pcapng_init(&pr, inp.rd);
     while (pcapng_next(&pr, &b, &err) == 1) {

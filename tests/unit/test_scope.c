@@ -256,7 +256,7 @@ scan(struct scope *sc, const struct capw *w, size_t chunk)
 
     ck_assert_int_eq(
         input_open_source(&in, source_mem(w->c.p, w->c.n, chunk, "mem", &err),
-                          &err),
+                          NULL, &err),
         0);
     ck_assert_msg(scope_scan(sc, &in, NULL, &err) == 0, "%s", err.msg);
     input_close(&in);
@@ -298,7 +298,7 @@ START_TEST(test_scan_pcap_and_pcapng)
 
             scan(&sc, &w, tu_chunks[i]);
             ck_assert_int_eq(sc.format, ng ? FMT_PCAPNG : FMT_PCAP);
-            ck_assert(!sc.gzip);
+            ck_assert_int_eq(sc.compression, COMPRESSION_NONE);
             ck_assert_uint_eq(sc.packets, 8);
             ck_assert_uint_eq(sc.bytes, w.c.n);
             s = tr_table_sessions(sc.table, &n);
@@ -352,7 +352,7 @@ START_TEST(test_scan_bad_capture)
     /* Not a capture: input_open_source refuses it. */
     ck_assert_int_eq(
         input_open_source(&in, source_mem(junk, sizeof(junk), 0, "mem", &err),
-                          &err),
+                          NULL, &err),
         -1);
     /* A capture cut in a record: an error, what was read is kept. */
     capw_init(&w, false);
@@ -360,7 +360,7 @@ START_TEST(test_scan_bad_capture)
     capw_conn(&w, 2, 0x0304, 0x0304);
     ck_assert_int_eq(
         input_open_source(&in, source_mem(w.c.p, w.c.n - 7, 0, "mem", &err),
-                          &err),
+                          NULL, &err),
         0);
     ck_assert_int_eq(scope_scan(&sc, &in, NULL, &err), -1);
     ck_assert_ptr_nonnull(sc.table);

@@ -213,7 +213,7 @@ open_mem(struct input *in, const uint8_t *p, size_t n, size_t chunk)
     struct source *src = source_mem(p, n, chunk, "mem", &err);
 
     ck_assert_ptr_nonnull(src);
-    ck_assert_int_eq(input_open_source(in, src, &err), 0);
+    ck_assert_int_eq(input_open_source(in, src, NULL, &err), 0);
 }
 
 static int

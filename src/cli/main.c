@@ -164,6 +164,7 @@ static const char main_help[] =
     "  check      validate key logs without any capture\n"
     "  sessions   list the TLS, DTLS and QUIC sessions of captures and whether\n"
     "             the key logs cover them\n"
+    "  version    the version and the libraries built in (--json)\n"
     "\n"
     "The editcap forms accept the editcap options --inject-secrets,\n"
     "--discard-all-secrets and --extract-secrets (other editcap options are\n"
@@ -171,7 +172,7 @@ static const char main_help[] =
     "\n"
     "Options:\n"
     "  -h, --help     show this help ('secretcap COMMAND --help' for one)\n"
-    "  -V, --version  show the version\n"
+    "  -V, --version  show the version and the libraries built in\n"
     "\n"
     "Exit status:\n"
     "  0  success (warnings, if any, went to stderr)\n"
@@ -191,9 +192,13 @@ main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
-        printf("secretcap %s\n", SECRETCAP_VERSION);
-        return 0;
+        if (argc > 2)
+            return cli_usage_error("--version takes no arguments (see "
+                                   "'secretcap version --json')");
+        return cmd_version(1, argv + 1);
     }
+    if (strcmp(argv[1], "version") == 0)
+        return cmd_version(argc - 1, argv + 1);
     if (strcmp(argv[1], "inject") == 0)
         return cmd_inject(argc - 1, argv + 1);
     if (strcmp(argv[1], "extract") == 0)

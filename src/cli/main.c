@@ -164,7 +164,7 @@ static const char main_help[] =
     "  check      validate key logs without any capture\n"
     "  sessions   list the TLS, DTLS and QUIC sessions of captures and whether\n"
     "             the key logs cover them\n"
-    "  version    the version and the libraries built in (--json)\n"
+    "  version    the version and the libraries built in\n"
     "\n"
     "The editcap forms accept the editcap options --inject-secrets,\n"
     "--discard-all-secrets and --extract-secrets (other editcap options are\n"

@@ -13,7 +13,7 @@
 
 static const char version_help[] =
     "Usage: secretcap version [--json]\n"
-    "       secretcap --version\n"
+    "       secretcap -V\n"
     "\n"
     "Shows the version, the git revision it was built from, and one line\n"
     "per feature with the library and its version (a feature this build\n"

@@ -94,9 +94,9 @@ struct capinfo_btype {
 #define CAPINFO_MAX_BTYPES 64
 
 struct capinfo {
-    enum cap_format format; /* FMT_PCAP or FMT_PCAPNG */
+    enum cap_format format;       /* FMT_PCAP or FMT_PCAPNG */
     enum compression compression; /* how the input was compressed */
-    uint64_t bytes; /* uncompressed bytes read */
+    uint64_t bytes;               /* uncompressed bytes read */
     int64_t compressed_bytes; /* size of a compressed regular file, else -1 */
     struct capinfo_section *sections;
     size_t n_sections, cap_sections;

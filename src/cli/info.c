@@ -104,9 +104,9 @@ print_text(const struct capinfo *ci, const char *name)
     if (ci->compressed_bytes >= 0)
         printf("  compressed:      %" PRId64 " bytes (%.1f%%)\n",
                ci->compressed_bytes,
-               ci->bytes > 0 ? 100.0 * (double)ci->compressed_bytes /
-                                   (double)ci->bytes
-                             : 0.0);
+               ci->bytes > 0
+                   ? 100.0 * (double)ci->compressed_bytes / (double)ci->bytes
+                   : 0.0);
     printf("  packets:         %" PRIu64 "\n", ci->packets);
     capinfo_format_ts(&ci->first, b, sizeof(b));
     printf("  first packet:    %s\n", b);

@@ -63,7 +63,10 @@ dpkg -s secretcap | grep -q '^Status: install ok installed$'
 
 [ "$(command -v secretcap)" = /usr/bin/secretcap ]
 secretcap --version
-secretcap --version | head -n1 | grep -qx "secretcap $version"
+secretcap --version >"$WORK/version"
+head -n1 "$WORK/version" | grep -Eqx "secretcap $version( \(git [0-9a-f]+(-dirty)?\))?"
+grep -Eqx 'zstd: libzstd [0-9.]+' "$WORK/version"
+grep -Eqx 'lz4: liblz4 [0-9.]+' "$WORK/version"
 man -w secretcap
 man -w secretcap-inject
 for cmd in extract strip info check sessions; do

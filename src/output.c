@@ -311,6 +311,8 @@ writer_patch(struct writer *w, uint64_t off, const void *p, size_t n,
         b += head;
         n -= head;
         off += head;
+        if (n == 0)
+            return 1; /* all on disk; off may lie before the buffer */
     }
     memcpy(w->buf + (off - w->flushed), b, n);
     return 1;

@@ -48,6 +48,13 @@ static const struct magic magics[] = {
     {FMT_LZ4, 4, {0x02, 0x21, 0x4c, 0x18}}, /* legacy: refused by its source */
 };
 
+static bool
+is_skippable(const uint8_t *p)
+{
+    return (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d &&
+           p[3] == 0x18;
+}
+
 enum cap_format
 format_sniff(const uint8_t *p, size_t n)
 {
@@ -59,8 +66,7 @@ format_sniff(const uint8_t *p, size_t n)
             return magics[i].format;
     /* A skippable frame, 0x184D2A50..0x184D2A5F little-endian (RFC 8878
      * section 3.1.2; the lz4 frame format has the same). */
-    if (n >= 4 && (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d &&
-        p[3] == 0x18)
+    if (n >= 4 && is_skippable(p))
         return FMT_ZSTD;
     return FMT_UNKNOWN;
 }
@@ -136,6 +142,45 @@ decompressor(enum compression c, struct reader *rd, const char *name,
     return readahead_source(s, rd, opts->readahead, err);
 }
 
+/* The stream starts with a skippable frame, which zstd and lz4 share: look
+ * past such frames (each at most SKIP_PEEK_MAX bytes, all in the reader's
+ * buffer, nothing consumed) at the magic of the first real frame. lz4
+ * when it is lz4's, else zstd (whose source then judges what follows). */
+#define SKIP_PEEK_MAX ((uint64_t)1 << 20)
+
+static int
+sniff_past_skippable(struct reader *rd, enum cap_format *fmt,
+                     struct sc_err *err)
+{
+    uint64_t at = 0;
+
+    for (int frames = 0; frames < 16; frames++) {
+        const uint8_t *p;
+        uint64_t size;
+        int rc = reader_fill(rd, (size_t)at + 8, &p, err);
+
+        if (rc < 0)
+            return -1;
+        if (rc == 0 || !is_skippable(p + at))
+            break;
+        size = (uint64_t)p[at + 4] | (uint64_t)p[at + 5] << 8 |
+               (uint64_t)p[at + 6] << 16 | (uint64_t)p[at + 7] << 24;
+        if (size > SKIP_PEEK_MAX)
+            break;
+        at += 8 + size;
+        rc = reader_fill(rd, (size_t)at + 4, &p, err);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            break;
+        if (format_sniff(p + at, 4) == FMT_LZ4) {
+            *fmt = FMT_LZ4;
+            break;
+        }
+    }
+    return 0;
+}
+
 static enum compression
 compression_of(enum cap_format f)
 {
@@ -178,6 +223,9 @@ open_stack(struct input *in, struct source *src, const struct input_opts *opts,
         sc_err_set(err, SC_ERR_DATA, "%s: empty file", name);
         goto fail;
     }
+    if (fmt == FMT_ZSTD && have >= 4 && is_skippable(reader_ptr(rd)) &&
+        sniff_past_skippable(rd, &fmt, err) < 0)
+        goto fail;
     comp = compression_of(fmt);
     if (comp != COMPRESSION_NONE) {
         struct source *ds = decompressor(comp, rd, name, opts, err);

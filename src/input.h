@@ -38,8 +38,10 @@ enum cap_format {
 
 /* Recognises a format from the first n bytes (n may be < 4). A stream that
  * starts with a skippable frame (magic 0x184D2A5?, shared by zstd and lz4)
- * counts as zstd; the legacy lz4 magic as lz4 (whose source explains that
- * it is not supported). */
+ * counts as zstd here; input_open then looks past such frames (up to 1 MiB
+ * each) and reads the stream as lz4 when an lz4 frame follows. The legacy
+ * lz4 magic counts as lz4 (whose source explains that it is not
+ * supported). */
 enum cap_format format_sniff(const uint8_t *p, size_t n);
 const char *format_name(enum cap_format f);
 

@@ -26,17 +26,18 @@
  *
  * Errors (SC_ERR_DATA, one line; U = bytes this source returned so far, C
  * = offset in the compressed stream):
- *   NAME: uncompressed offset U (compressed offset C): lz4 stream truncated
- * (unexpected end of file) NAME: uncompressed offset U (compressed offset C):
- * corrupt lz4 data (LIBRARY MESSAGE) NAME: compressed offset C: data after the
- * last lz4 frame is not a lz4 frame NAME: legacy lz4 format (lz4 -l) is not
- * supported; decompress it first (lz4 -dc NAME | secretcap ... -) LIBRARY
- * MESSAGE is LZ4F_getErrorName()'s ("ERROR_contentChecksum_invalid",
- * ...). For truncation C is where the data ended; for corrupt data, how far
- * the library had read (best effort). A data error is sticky: every later
- * read() returns the same error, never a late clean end. I/O errors and
- * interruptions (SC_ERR_INTR, "NAME: interrupted") from the inner reader
- * are not sticky: a retry goes on where it stopped.
+ * - "NAME: uncompressed offset U (compressed offset C): " followed by
+ *   "lz4 stream truncated (unexpected end of file)" or
+ *   "corrupt lz4 data (LIBRARY MESSAGE)", the message being
+ *   LZ4F_getErrorName()'s ("ERROR_contentChecksum_invalid", ...);
+ * - "NAME: compressed offset C: data after the last lz4 frame is not a lz4
+ *   frame";
+ * - "NAME: legacy lz4 format (lz4 -l) is not supported; decompress it
+ *   first (lz4 -dc NAME | secretcap ... -)". For truncation C is where the data
+ * ended; for corrupt data, how far the library had read (best effort). A data
+ * error is sticky: every later read() returns the same error, never a late
+ * clean end. I/O errors and interruptions (SC_ERR_INTR, "NAME: interrupted")
+ * from the inner reader are not sticky: a retry goes on where it stopped.
  */
 #ifndef SC_LZ4_SOURCE_H
 #define SC_LZ4_SOURCE_H

@@ -76,6 +76,7 @@ struct ra_source {
     struct source *inner;
     const struct reader *feed; /* inner's input, for reader_buffered() */
     bool pulled;               /* one read() ran in the caller's thread */
+    bool no_worker;            /* a worker could not be started: no retry */
     bool done;                 /* the end was returned (sticky) */
     struct sc_err failed;      /* the data error, once returned (sticky) */
     struct ra_thread *t;       /* the running worker, if any */
@@ -338,8 +339,11 @@ ra_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
         return ra_take(ra, buf, n, err);
     /* The first read runs here: a sniff that reads once and closes never
      * starts a thread. */
-    if (ra->pulled && ra_start(ra))
-        return ra_take(ra, buf, n, err);
+    if (ra->pulled && !ra->no_worker) {
+        if (ra_start(ra))
+            return ra_take(ra, buf, n, err);
+        ra->no_worker = true;
+    }
     ra->pulled = true;
     return ra_pull(ra, buf, n, err);
 }

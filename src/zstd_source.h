@@ -25,12 +25,14 @@
  *
  * Errors (SC_ERR_DATA, one line; U = bytes this source returned so far, C
  * = offset in the compressed stream):
- *   NAME: uncompressed offset U (compressed offset C): zstd stream truncated
- * (unexpected end of file) NAME: uncompressed offset U (compressed offset C):
- * corrupt zstd data (LIBRARY MESSAGE) NAME: compressed offset C: data after the
- * last zstd frame is not a zstd frame NAME: compressed offset C: zstd frame
- * needs a W MiB window, more than the L MiB limit (raise it with --max-window
- * MIB) For truncation C is where the data ended; for a corrupt header or a
+ * - "NAME: uncompressed offset U (compressed offset C): " followed by
+ *   "zstd stream truncated (unexpected end of file)" or
+ *   "corrupt zstd data (LIBRARY MESSAGE)";
+ * - "NAME: compressed offset C: " followed by
+ *   "data after the last zstd frame is not a zstd frame" or
+ *   "zstd frame needs a W MiB window, more than the L MiB limit (raise it
+ *   with --max-window MIB)".
+ * For truncation C is where the data ended; for a corrupt header or a
  * refused window, where the frame starts; for corrupt data, how far the
  * library had read (best effort). A data error is sticky: every later
  * read() returns the same error, never a late clean end. I/O errors and

@@ -44,6 +44,14 @@ void cli_print_warning(void *quiet, const char *msg);
  * when the write failed. */
 int cli_flush_stdout(int rc);
 
+/* The CPUs this process may run on (its affinity mask, else the CPUs
+ * online); at least 1. */
+int cli_cpus(void);
+
+/* The most zstd workers -T 0 (the default) gives: memory stays bounded on
+ * machines with many CPUs. */
+#define CLI_ZSTD_THREADS_MAX 8
+
 /* Seconds on the monotonic clock (for throughput and rate limits). */
 double cli_now(void);
 

@@ -33,9 +33,9 @@ static const char inject_help[] =
     "INPUT\n"
     "\n"
     "Writes INPUT (pcap or pcapng, plain or compressed with gzip, zstd or\n"
-    "lz4; '-' = stdin) to OUTPUT as pcapng with the key logs embedded as Decryption Secrets\n"
-    "Blocks placed before the first packet. Every input block is kept byte\n"
-    "for byte (pcapng) or converted exactly (pcap).\n"
+    "lz4; '-' = stdin) to OUTPUT as pcapng with the key logs embedded as\n"
+    "Decryption Secrets Blocks placed before the first packet. Every input\n"
+    "block is kept byte for byte (pcapng) or converted exactly (pcap).\n"
     "\n"
     "Options:\n"
     "  -k, --keylog FILE          TLS key log (SSLKEYLOGFILE format); may be\n"
@@ -60,8 +60,9 @@ static const char inject_help[] =
     "                             .gz gzip, .zst zstd, .lz4 lz4; else none)\n"
     "      --level N              compression level: gzip 1-9 (default 6),\n"
     "                             zstd 1-19 (default 3), lz4 1-12 (default 1)\n"
-    "  -T, --threads N            zstd output: worker threads (default 0: one\n"
-    "                             per CPU; batch: CPUs divided by -j)\n" CLI_HELP_MAX_WINDOW
+    "  -T, --threads N            zstd output: worker threads; 0: one per\n"
+    "                             CPU, at most 8 (default; in batch mode the\n"
+    "                             default is the CPUs divided by -j)\n" CLI_HELP_MAX_WINDOW
     "  -q, --quiet                no warnings and no progress line\n"
     "  -h, --help                 show this help\n"
     "\n"
@@ -623,8 +624,7 @@ run_batch(struct inject_args *cli, const struct out_opts *oo,
     /* b->jobs captures at a time share the CPUs: each zstd output gets its
      * share of workers unless -T says otherwise. */
     if (boo.threads < 0) {
-        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-        size_t share = ncpu > 0 ? (size_t)ncpu / b->jobs : 1;
+        size_t share = (size_t)cli_cpus() / b->jobs;
 
         boo.threads = share > 0 ? (int)share : 1;
     }
@@ -707,11 +707,10 @@ cmd_inject(int argc, char **argv)
     struct inject_args cli = {0};
     struct out_opts oo = {.threads = -1};
     struct batch_args b = {0};
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     int c, rc;
 
     opterr = 0;
-    b.jobs = ncpu > 0 ? (size_t)ncpu : 1;
+    b.jobs = (size_t)cli_cpus();
     while ((c = getopt_long(argc, argv, ":k:s:o:O:rj:T:qh", longopts, NULL)) !=
            -1) {
         switch (c) {

@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <sched.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -102,6 +104,18 @@ cli_parse_max_window(const char *arg, struct input_opts *o)
                                arg, max_mib);
     o->zstd_window_max = (uint64_t)n << 20;
     return 0;
+}
+
+int
+cli_cpus(void)
+{
+    cpu_set_t set;
+    long n;
+
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)(n < 4096 ? n : 4096) : 1;
 }
 
 double

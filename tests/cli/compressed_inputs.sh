@@ -132,6 +132,16 @@ cat one.lz4 one.lz4 >two.lz4
 run "$SECRETCAP" info two.lz4
 expect_rc 1 "two pcap files in two frames are not one capture"
 
+# A leading skippable frame (zstd and lz4 share its magic): the frame after
+# it decides.
+{ printf '\120\052\115\030\004\000\000\000abcd'; lz4 -q -c "$P"; } >skipfirst.lz4
+run "$SECRETCAP" inject -q -k "$K" -o out.pcapng skipfirst.lz4
+expect_rc 0 "lz4 after a leading skippable frame"
+expect_same out.pcapng plain.pcapng "lz4 after a leading skippable frame"
+run "$SECRETCAP" info skipfirst.lz4
+check "info calls it lz4" grep -qx "  format:          pcap (lz4-compressed)" "$T/stdout"
+rm -f out.pcapng
+
 # --- compression inside compression -----------------------------------------
 zstd -q -c in.pcap.lz4 >nested.zst
 expect_fails nested.zst

@@ -50,6 +50,7 @@ struct lz_source {
     bool started; /* a frame (of either kind) has begun */
     bool pending; /* the last call filled the output: the decoder may hold
                      more output, so call it even without new input */
+    size_t hint;  /* the decoder's next input size (0: any) */
     struct sc_err failed; /* the data error, once state is LZ_FAILED */
 };
 
@@ -129,6 +130,7 @@ lz_next_frame(struct lz_source *lz, struct sc_err *err)
             /* Not ours to word: the library names what it found. */
             lz->started = true;
             lz->state = LZ_FRAME;
+            lz->hint = LZ4F_HEADER_SIZE_MIN; /* the decoder asks for the rest */
             return 1;
         }
         return sc_err_set(
@@ -159,6 +161,7 @@ lz_next_frame(struct lz_source *lz, struct sc_err *err)
     LZ4F_resetDecompressionContext(lz->dctx);
     lz->pending = false;
     lz->state = LZ_FRAME;
+    lz->hint = LZ4F_HEADER_SIZE_MIN; /* the decoder asks for the rest */
     return 1;
 }
 
@@ -219,7 +222,9 @@ lz_decompress(struct lz_source *lz, uint8_t *buf, size_t n, struct sc_err *err)
                 return lz_truncated(lz, err);
             avail = reader_buffered(lz->in);
         }
-        used = avail;
+        /* At most what the decoder asks for (about a block): the output of
+         * good blocks is returned before a bad block's error. */
+        used = lz->hint > 0 && lz->hint < avail ? lz->hint : avail;
         made = n;
         lrc = LZ4F_decompress(lz->dctx, buf, &made, reader_ptr(lz->in), &used,
                               &opts);
@@ -227,6 +232,7 @@ lz_decompress(struct lz_source *lz, uint8_t *buf, size_t n, struct sc_err *err)
         if (LZ4F_isError(lrc))
             return lz_corrupt(lz, LZ4F_getErrorName(lrc), err);
         lz->pending = made == n;
+        lz->hint = lrc;
         if (lrc == 0) {
             /* Frame complete: end mark, checksum and size verified. */
             lz->state = LZ_NEXT;

@@ -54,6 +54,7 @@ struct zs_source {
     bool started; /* a frame (of either kind) has begun */
     bool pending; /* the last call filled the output: the decoder may hold
                      more output, so call it even without new input */
+    size_t hint;  /* the decoder's next input size (0: any) */
     struct sc_err failed; /* the data error, once state is ZS_FAILED */
 };
 
@@ -167,6 +168,7 @@ zs_next_frame(struct zs_source *zs, struct sc_err *err)
         return zs_corrupt(zs, ZSTD_getErrorName(zrc), err);
     zs->pending = false;
     zs->state = ZS_FRAME;
+    zs->hint = 5; /* the frame header's fixed prefix; the decoder asks more */
     return 1;
 }
 
@@ -227,8 +229,11 @@ zs_decompress(struct zs_source *zs, uint8_t *buf, size_t n, struct sc_err *err)
                 return zs_truncated(zs, err);
             avail = reader_buffered(zs->in);
         }
+        /* At most what the decoder asks for (about a block): the output of
+         * good blocks is returned before a bad block's error, and the
+         * error's offsets are those of the bad block. */
         ib.src = reader_ptr(zs->in);
-        ib.size = avail;
+        ib.size = zs->hint > 0 && zs->hint < avail ? zs->hint : avail;
         ib.pos = 0;
         ob.dst = buf;
         ob.size = n;
@@ -238,6 +243,7 @@ zs_decompress(struct zs_source *zs, uint8_t *buf, size_t n, struct sc_err *err)
         if (ZSTD_isError(zrc))
             return zs_corrupt(zs, ZSTD_getErrorName(zrc), err);
         zs->pending = ob.pos == ob.size;
+        zs->hint = zrc;
         if (zrc == 0) {
             /* Frame complete: checksum verified, output flushed. */
             zs->state = ZS_NEXT;

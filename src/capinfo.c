@@ -367,6 +367,9 @@ scan_idb(struct capinfo *ci, const struct pcapng_block *b, struct sc_err *err)
             const uint8_t *z = memchr(o.value, 0, o.len);
             size_t n = z != NULL ? (size_t)(z - o.value) : o.len;
 
+            /* Bounded, whatever the IDB count: a longer name is cut. */
+            if (n > CAPINFO_NAME_MAX)
+                n = CAPINFO_NAME_MAX;
             f->name = malloc(n + 1);
             if (f->name == NULL)
                 return sc_err_set(err, SC_ERR_IO, "out of memory");

@@ -42,6 +42,10 @@ struct capinfo_ts {
     uint8_t digits;
 };
 
+/* The most bytes of an if_name kept (and shown); longer names are cut, so
+ * that a section of many interfaces stays bounded in memory. */
+#define CAPINFO_NAME_MAX 128
+
 struct capinfo_iface {
     uint16_t linktype;
     uint32_t snaplen;

@@ -53,8 +53,12 @@
 /* Largest block accepted: Wireshark's reader limit (MIN_EPB_SIZE + 128 MiB
  * + 128 KiB); a larger block cannot be opened by Wireshark anyway. */
 #define PCAPNG_MAX_BLOCK 134348832u
-/* Most interfaces one section may declare (bounds the interface table). */
-#define PCAPNG_MAX_IFACES 65536u
+/* Most interfaces one section may declare: 2^20, well above the 100,000
+ * IDBs Wireshark is known to read in one section. The table costs
+ * sizeof(struct pcapng_iface) = 12 bytes an interface, 12 MiB at the cap;
+ * the session pass (scope.c) adds 16 bytes and `info` (capinfo.c) 48
+ * bytes plus an if_name of at most CAPINFO_NAME_MAX bytes. */
+#define PCAPNG_MAX_IFACES 1048576u
 
 /* Short printable name for a block type ("EPB", "DSB", "0x80000001"). The
  * returned pointer is to a static string or to buf (>= 16 bytes). */

@@ -1487,7 +1487,8 @@ START_TEST(test_iface_limit)
     ck_assert_int_eq(pcapng_check_block(&pr, &idbb, &err), -1);
     ck_assert_str_eq(
         err.msg,
-        "offset 28: block #65537 (IDB): more than 65536 interfaces in section #1");
+        "offset 28: block #1048577 (IDB): more than 1048576 interfaces in "
+        "section #1");
     shbb.section = 2;
     ck_assert_int_eq(pcapng_check_block(&pr, &shbb, &err), 0);
     ck_assert_uint_eq(pr.n_ifaces, 0);

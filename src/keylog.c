@@ -84,6 +84,8 @@ struct kl_add {
     bool overlong; /* longer than KEYLOG_MAX_LINE: skipping to its end */
     bool cr;       /* the last byte was CR: swallow one LF */
     uint64_t lineno, bad, valid;
+    /* TLS lines with Wireshark-only legacy labels, and the first's line */
+    uint64_t legacy, legacy_first;
 };
 
 struct kl_fields {
@@ -691,6 +693,13 @@ accept_line(struct kl_add *a, const uint8_t *s, size_t len)
     struct kl_match m;
 
     a->valid++;
+    /* "RSA ..." and "PMS_CLIENT_RANDOM ..." are Wireshark's own: other
+     * readers of a TLS key log ignore them (one warning per file). */
+    if (k->type == SECRETS_TLS &&
+        ((len > 4 && memcmp(s, "RSA ", 4) == 0) ||
+         (len > 18 && memcmp(s, "PMS_CLIENT_RANDOM ", 18) == 0)) &&
+        a->legacy++ == 0)
+        a->legacy_first = a->lineno;
     if (k->index == NULL) {
         k->index = calloc(1, sizeof(*k->index));
         if (k->index == NULL ||
@@ -832,6 +841,12 @@ finish(struct kl_add *a)
     if (a->bad > KL_MAX_WARN)
         sc_warn(a->diag, "%s: %" PRIu64 " more invalid lines skipped", a->name,
                 a->bad - KL_MAX_WARN);
+    if (a->legacy > 0)
+        sc_warn(a->diag,
+                "%s:%" PRIu64 ": %" PRIu64 " line%s with a Wireshark-only "
+                "legacy label (RSA, PMS_CLIENT_RANDOM); only Wireshark uses "
+                "them",
+                a->name, a->legacy_first, a->legacy, a->legacy == 1 ? "" : "s");
     if (a->valid > 0)
         return 0;
     if (a->lineno == 0)

@@ -137,7 +137,8 @@ check "gzip output decompresses to the same bytes" \
     >"$T/rsa.keys"
 run "$SECRETCAP" inject --scope capture -k "$T/rsa.keys" -o "$T/rsa.pcapng" "$P"
 expect_rc 0 "key log with a legacy RSA line"
-expect_stderr_eq "secretcap: $P: --scope capture: 3 sessions (3 with complete keys, 0 partial, 0 without keys); key-log lines kept 11, dropped $((dropped + 1)) (1 legacy RSA)"
+expect_stderr_eq "secretcap: warning: $T/rsa.keys:$(($(wc -l <"$K") + 1)): 1 line with a Wireshark-only legacy label (RSA, PMS_CLIENT_RANDOM); only Wireshark uses them
+secretcap: $P: --scope capture: 3 sessions (3 with complete keys, 0 partial, 0 without keys); key-log lines kept 11, dropped $((dropped + 1)) (1 legacy RSA)"
 keys_of "$T/rsa.pcapng" >"$T/rsa.got"
 expect_same "$T/rsa.got" "$T/want.keys" "RSA line not embedded"
 

@@ -334,7 +334,8 @@ START_TEST(tls_ech_and_unknown_labels)
 
     ck_assert_int_eq(add(e, in), 0);
     assert_text(e, in);
-    ck_assert_int_eq(e->cap.n, 0);
+    /* Only the legacy one is worth a word (tls_pms_legacy). */
+    ck_assert_int_eq(e->cap.n, 1);
     env_free(e);
 }
 END_TEST
@@ -348,7 +349,27 @@ START_TEST(tls_rsa_legacy)
 
     ck_assert_int_eq(add(e, in), 0);
     assert_text(e, in);
-    ck_assert_int_eq(e->cap.n, 0);
+    /* Kept, with one warning for the three. */
+    ck_assert_int_eq(e->cap.n, 1);
+    ck_assert_str_eq(e->cap.text,
+                     "keys.log:1: 3 lines with a Wireshark-only legacy label "
+                     "(RSA, PMS_CLIENT_RANDOM); only Wireshark uses them\n");
+    env_free(e);
+}
+END_TEST
+
+START_TEST(tls_pms_legacy)
+{
+    struct env *e = env_new(SECRETS_TLS);
+    const char *in = LINE_A "\n"
+                            "PMS_CLIENT_RANDOM " RND_A " 0303aabb\n";
+
+    ck_assert_int_eq(add(e, in), 0);
+    assert_text(e, in);
+    ck_assert_int_eq(e->cap.n, 1);
+    ck_assert_str_eq(e->cap.text,
+                     "keys.log:2: 1 line with a Wireshark-only legacy label "
+                     "(RSA, PMS_CLIENT_RANDOM); only Wireshark uses them\n");
     env_free(e);
 }
 END_TEST
@@ -1169,6 +1190,7 @@ keylog_suite(const char *name)
     ADD(s, tls_comments_and_blank);
     ADD(s, tls_ech_and_unknown_labels);
     ADD(s, tls_rsa_legacy);
+    ADD(s, tls_pms_legacy);
     ADD(s, tls_rsa_bad);
     ADD(s, tls_bad_hex);
     ADD(s, tls_random_length);

@@ -26,8 +26,21 @@
 # writing to stdout (editcap does not fsync either).
 #
 # Cases (default all): ng1500 ng64 ngmix pcap1500 pcap64 pcapnsmix gzin
-# gzout rss sessions sessrss. "rss" measures peak RSS on a 2 GiB pcapng
-# from a file and from a pipe, and with a 130 MB key log.
+# gzout zstdin lz4in zstdout lz4out rss sessions sessrss. "rss" measures
+# peak RSS on a 2 GiB pcapng from a file and from a pipe, to gzip and zstd,
+# from zstd, and with a 130 MB key log.
+#
+# zstd and lz4 (issue 10). "zstdin" and "lz4in" run on pcap64 and ngmix
+# compressed with `zstd -3` / `lz4 -1` (cached in the input folder; case
+# names zstdin-p64, zstdin-mix, lz4in-p64, lz4in-mix): secretcap writing a
+# file and to stdout against `zstd -dc F > out` / `lz4 -dc F > out` (target:
+# at most 1.15 x), the same decompression followed by `sync FILE` (an
+# fsync, as secretcap does before its rename), and editcap on the
+# compressed file. "zstdout" compresses ngmix at level 3 with the default
+# threads (one per CPU) and with -T 1 against `zstd -3 -T0` and `-T1` of
+# the finished pcapng (target: at most 1.15 x -T0, and -T1 / secretcap at
+# least 1.5, printed after the table); "lz4out" at level 1 against
+# `lz4 -1` (at most 1.15 x). These need the zstd and lz4 CLIs.
 #
 # "sessions" (issue 9) times the session pass on a capture of many TLS and
 # QUIC flows made by bench/genflows.c (--flows-size bytes, default 512M,
@@ -49,7 +62,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SIZE=1G
 RUNS=5
-CASES="ng1500 ng64 ngmix pcap1500 pcap64 pcapnsmix gzin gzout rss sessions sessrss"
+CASES="ng1500 ng64 ngmix pcap1500 pcap64 pcapnsmix gzin gzout zstdin lz4in zstdout lz4out rss sessions sessrss"
 JSON=
 DIR=$ROOT/bench/out
 KEEP=0
@@ -113,6 +126,13 @@ report() {
         i = key["sessions/sessions"]; j = key["sessions/inject-all"]
         if (!json && i && j && t[j] > 0)
             printf "\nsession pass: sessions / inject --scope all = %.2f (issue 9: at most 0.50)\n", t[i] / t[j]
+        # Issue 10: zstd output with workers at least 1.5 x faster than one thread.
+        i = key["zstdout/zstd-3-T1"]; j = key["zstdout/secretcap-zstd3"]
+        if (!json && i && j && t[j] > 0)
+            printf "\nzstd workers: zstd-3-T1 / secretcap-zstd3 = %.2f (issue 10: at least 1.5 when both cores are idle)\n", t[i] / t[j]
+        i = key["rss/rss-2g-zstdout"]
+        if (!json && i)
+            printf "zstd output peak RSS: %.1f MiB (issue 10: at most 64 MiB)\n", m[i] / 1024
     }' "$DIR/results.tsv"
 }
 
@@ -176,6 +196,20 @@ bytes_of() {
     *[Gg]) echo $(( ${1%?} << 30 )) ;;
     *) echo $(( $1 )) ;;
     esac
+}
+# compressed NAME zstd|lz4: prints the path of NAME compressed with
+# `zstd -3` or `lz4 -1`, made once and kept with the other inputs.
+compressed() {
+    local f=$IN/$1 z
+    case $2 in
+    zstd) z=$f.zst; [ -s "$z" ] || { log "compressing $1 (zstd -3) ..."; zstd -q -3 -c "$f" >"$z.tmp" && mv "$z.tmp" "$z"; } ;;
+    lz4) z=$f.lz4; [ -s "$z" ] || { log "compressing $1 (lz4 -1) ..."; lz4 -q -1 -c "$f" >"$z.tmp" && mv "$z.tmp" "$z"; } ;;
+    esac
+    echo "$z"
+}
+need_tool() {  # need_tool zstd|lz4: the CLI and secretcap support, else a note
+    command -v "$1" >/dev/null || { log "$cas: skipped: no $1 command"; return 1; }
+    "$SC" --version 2>/dev/null | grep -q "^$1: lib" || { log "$cas: skipped: secretcap built without $1"; return 1; }
 }
 have_sessions() { "$SC" sessions --help >/dev/null 2>&1; }
 have_scope() { case $("$SC" inject --help 2>&1) in *--scope*) return 0 ;; *) return 1 ;; esac; }
@@ -283,8 +317,50 @@ for cas in $CASES; do
         fi
         run_case gzout "$f" "${c[@]}"
         ;;
+    zstdin | lz4in)
+        need_tool "${cas%in}" || continue
+        gen pcap64.pcap pcap 64
+        gen ngmix.pcapng pcapng mixed
+        for src in pcap64.pcap:p64 ngmix.pcapng:mix; do
+            f=$(compressed "${src%%:*}" "${cas%in}")
+            tool=${cas%in}
+            c=("secretcap|$tool-dc|'$SC' inject -k '$K' -o @OUT@ '$f'"
+               "secretcap-stdout|$tool-dc|'$SC' inject -k '$K' -o - '$f' > @OUT@"
+               "$tool-dc|-|$tool -dc '$f' > @OUT@"
+               "$tool-dc-fsync|-|$tool -dc '$f' > @OUT@ && sync @OUT@")
+            [ -n "$EDITCAP" ] && c+=("editcap|editcap|'$EDITCAP' --inject-secrets tls,'$K' '$f' @OUT@")
+            run_case "$cas-${src#*:}" "$f" "${c[@]}"
+        done
+        ;;
+    zstdout)
+        need_tool zstd || continue
+        gen ngmix.pcapng pcapng mixed
+        f=$IN/ngmix.pcapng
+        [ -s "$IN/ngmix-done.pcapng" ] || "$SC" inject -k "$K" -o "$IN/ngmix-done.pcapng" "$f"
+        d=$IN/ngmix-done.pcapng
+        run_case zstdout "$f" \
+            "secretcap-zstd3|zstd-3-T0|'$SC' inject --compress zstd --level 3 -k '$K' -o - '$f' > @OUT@" \
+            "secretcap-zstd3-T1|zstd-3-T1|'$SC' inject --compress zstd --level 3 -T 1 -k '$K' -o - '$f' > @OUT@" \
+            "zstd-3-T0|-|zstd -q -3 -T0 -c '$d' > @OUT@" \
+            "zstd-3-T1|-|zstd -q -3 -T1 -c '$d' > @OUT@"
+        ;;
+    lz4out)
+        need_tool lz4 || continue
+        gen ngmix.pcapng pcapng mixed
+        f=$IN/ngmix.pcapng
+        [ -s "$IN/ngmix-done.pcapng" ] || "$SC" inject -k "$K" -o "$IN/ngmix-done.pcapng" "$f"
+        run_case lz4out "$f" \
+            "secretcap-lz4-1|lz4-1|'$SC' inject --compress lz4 --level 1 -k '$K' -o - '$f' > @OUT@" \
+            "lz4-1|-|lz4 -q -1 -c '$IN/ngmix-done.pcapng' > @OUT@"
+        ;;
     rss)
         gen big2g.pcapng pcapng mixed 2G
+        zrss=()
+        if need_tool zstd; then
+            z=$(compressed big2g.pcapng zstd)
+            zrss=("rss-2g-zstdout|-|'$SC' inject --compress zstd -k '$K' -o - '$IN/big2g.pcapng' > /dev/null"
+                  "rss-2g-zstdin|-|'$SC' inject -k '$K' -o - '$z' > /dev/null")
+        fi
         [ -s "$IN/keys130m.log" ] || "$GEN" keylog 130M >"$IN/keys130m.log"
         gen small.pcapng pcapng mixed 1M
         RUNS_SAVED=$RUNS; RUNS=1
@@ -292,7 +368,8 @@ for cas in $CASES; do
             "rss-2g-file|-|'$SC' inject -k '$K' -o - '$IN/big2g.pcapng' > /dev/null" \
             "rss-2g-pipe|-|cat '$IN/big2g.pcapng' | '$SC' inject -k '$K' -o - - > /dev/null" \
             "rss-2g-gzout|-|'$SC' inject --compress gzip --level 1 -k '$K' -o - '$IN/big2g.pcapng' > /dev/null" \
-            "rss-keylog130m|-|'$SC' inject -k '$IN/keys130m.log' -o - '$IN/small.pcapng' > /dev/null"
+            "rss-keylog130m|-|'$SC' inject -k '$IN/keys130m.log' -o - '$IN/small.pcapng' > /dev/null" \
+            "${zrss[@]}"
         RUNS=$RUNS_SAVED
         ;;
     sessions)

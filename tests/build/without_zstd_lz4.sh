@@ -12,6 +12,8 @@ set -x
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build-nocomp}
+mkdir -p "$BUILD"
+BUILD=$(cd "$BUILD" && pwd) # the checks below run in a scratch directory
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sc-nocomp.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 

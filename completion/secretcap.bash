@@ -32,7 +32,7 @@ _secretcap_options()
     case $1 in
     inject)
         echo -k --keylog -s --secrets -o --output --discard-all-secrets \
-            --all-sections --strict --scope --compress --level -T --threads \
+            --all-sections --strict --salvage --scope --compress --level -T --threads \
             --max-window -O --output-dir -r --recursive --files-from \
             --keylog-for --require-keys --in-place --rm -j --jobs --report \
             --fail-fast --skip-existing -q --quiet -h --help

@@ -19,9 +19,18 @@ sc_err_set(struct sc_err *e, enum sc_err_kind kind, const char *fmt, ...)
     if (e == NULL)
         return -1;
     e->kind = kind;
+    e->cut = false;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
     va_end(ap);
+    return -1;
+}
+
+int
+sc_err_cut(struct sc_err *e)
+{
+    if (e != NULL)
+        e->cut = true;
     return -1;
 }
 
@@ -50,6 +59,7 @@ void
 sc_err_clear(struct sc_err *e)
 {
     e->kind = SC_ERR_NONE;
+    e->cut = false;
     e->msg[0] = '\0';
 }
 

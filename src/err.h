@@ -12,6 +12,7 @@
 #define SC_ERR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum sc_err_kind {
@@ -27,13 +28,20 @@ enum sc_err_kind {
 
 struct sc_err {
     enum sc_err_kind kind;
+    /* SC_ERR_DATA: the input ended inside a block, a record or a compressed
+     * frame (cut short: a killed tcpdump, a full disk), with every byte
+     * before that point complete; what --salvage recovers from. */
+    bool cut;
     char msg[SC_ERR_MSG_MAX];
 };
 
-/* Sets kind and the formatted message (truncated to fit). Always returns -1
- * so that callers can write `return sc_err_set(...)`. */
+/* Sets kind and the formatted message (truncated to fit), cut false.
+ * Always returns -1 so that callers can write `return sc_err_set(...)`. */
 int sc_err_set(struct sc_err *e, enum sc_err_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Marks e as "cut short" (see cut above). Returns -1. */
+int sc_err_cut(struct sc_err *e);
 
 /* Prepends "prefix: " to an existing message (e.g. a file name). */
 void sc_err_prefix(struct sc_err *e, const char *fmt, ...)

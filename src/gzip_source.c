@@ -80,13 +80,15 @@ gz_next_member(struct gz_source *gz, struct sc_err *err)
         rc = reader_fill(gz->in, 2, &p, err);
         if (rc < 0)
             return -1;
-        if (rc == 0)
+        if (rc == 0) {
             /* A lone 1f at the end: most likely the first byte of a
              * member that was cut off, so call it what it looks like. */
-            return sc_err_set(err, SC_ERR_DATA,
-                              "%s: compressed offset %llu: gzip stream "
-                              "truncated (unexpected end of file)",
-                              gz->base.name, gz_offset(gz) + 1);
+            sc_err_set(err, SC_ERR_DATA,
+                       "%s: compressed offset %llu: gzip stream truncated "
+                       "(unexpected end of file)",
+                       gz->base.name, gz_offset(gz) + 1);
+            return sc_err_cut(err);
+        }
         if (p[1] == 0x8b) {
             zrc = inflateReset(&gz->zs);
             if (zrc != Z_OK)
@@ -236,13 +238,15 @@ gz_inflate(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
         rc = reader_fill(gz->in, 1, &p, err);
         if (rc < 0)
             return -1;
-        if (rc == 0)
+        if (rc == 0) {
             /* The stream ended inside a member (header, data or trailer):
              * output already returned was good, but the capture is cut. */
-            return sc_err_set(err, SC_ERR_DATA,
-                              "%s: compressed offset %llu: gzip stream "
-                              "truncated (unexpected end of file)",
-                              s->name, gz_offset(gz));
+            sc_err_set(err, SC_ERR_DATA,
+                       "%s: compressed offset %llu: gzip stream truncated "
+                       "(unexpected end of file)",
+                       s->name, gz_offset(gz));
+            return sc_err_cut(err);
+        }
         avail = reader_buffered(gz->in);
 #ifdef SECRETCAP_HAVE_ISAL
         if (gz->state == GZ_DATA) {

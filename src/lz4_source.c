@@ -65,11 +65,12 @@ le32(const uint8_t *p)
 static int
 lz_truncated(const struct lz_source *lz, struct sc_err *err)
 {
-    return sc_err_set(
+    sc_err_set(
         err, SC_ERR_DATA,
         "%s: uncompressed offset %llu (compressed offset %llu): lz4 stream truncated (unexpected end of file)",
         lz->base.name, (unsigned long long)lz->produced,
         (unsigned long long)(reader_offset(lz->in) + reader_buffered(lz->in)));
+    return sc_err_cut(err);
 }
 
 static int

@@ -168,10 +168,10 @@ pcap_next_slow(struct pcap_reader *pr, struct pcap_record *rec,
 
         if (have == 0)
             return 0; /* clean end between records */
-        return pcap_data_err(
-            pr, off, err,
-            "record #%llu: truncated record header (%zu of %u bytes)",
-            (unsigned long long)number, have, hl);
+        pcap_data_err(pr, off, err,
+                      "record #%llu: truncated record header (%zu of %u bytes)",
+                      (unsigned long long)number, have, hl);
+        return sc_err_cut(err);
     }
     caplen = bo_get32(h->order, p + 8);
     origlen = bo_get32(h->order, p + 12);
@@ -198,20 +198,23 @@ pcap_next_slow(struct pcap_reader *pr, struct pcap_record *rec,
         uint64_t size = (uint64_t)src->size;
         uint64_t left = size > off + hl ? size - off - hl : 0;
 
-        return pcap_data_err(
-            pr, off, err,
-            "record #%llu: truncated record data (%llu of %u bytes)",
-            (unsigned long long)number, (unsigned long long)left, caplen);
+        pcap_data_err(pr, off, err,
+                      "record #%llu: truncated record data (%llu of %u bytes)",
+                      (unsigned long long)number, (unsigned long long)left,
+                      caplen);
+        return sc_err_cut(err);
     }
     /* Header and data in one view, so that nothing moves between them. */
     rc = reader_fill(pr->rd, (size_t)hl + caplen, &p, err);
     if (rc < 0)
         return -1;
-    if (rc == 0)
-        return pcap_data_err(
-            pr, off, err,
-            "record #%llu: truncated record data (%zu of %u bytes)",
-            (unsigned long long)number, reader_buffered(pr->rd) - hl, caplen);
+    if (rc == 0) {
+        pcap_data_err(pr, off, err,
+                      "record #%llu: truncated record data (%zu of %u bytes)",
+                      (unsigned long long)number, reader_buffered(pr->rd) - hl,
+                      caplen);
+        return sc_err_cut(err);
+    }
     rec->number = number;
     rec->offset = off;
     rec->ts_sec = bo_get32(h->order, p);

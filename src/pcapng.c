@@ -493,21 +493,24 @@ next_slow(struct pcapng_reader *pr, struct pcapng_block *b, struct sc_err *err)
     }
     /* The SHB type is a palindrome: readable before the order is known. */
     type = bo_get32(order, p);
-    if (have < 8)
-        return blk_err(pr, off, number,
-                       have >= 4 && (pr->sections > 0 || type == PCAPNG_BT_SHB)
-                           ? &type
-                           : NULL,
-                       err, "truncated block header (%zu of 8 bytes)", have);
+    if (have < 8) {
+        blk_err(pr, off, number,
+                have >= 4 && (pr->sections > 0 || type == PCAPNG_BT_SHB) ? &type
+                                                                         : NULL,
+                err, "truncated block header (%zu of 8 bytes)", have);
+        return pr->sections > 0 ? sc_err_cut(err) : -1;
+    }
     if (pr->sections == 0 && type != PCAPNG_BT_SHB)
         return blk_err(
             pr, off, number, NULL, err,
             "not a pcapng file (starts with 0x%08x, not a Section Header Block)",
             bo_get32(BO_BE, p));
     if (type == PCAPNG_BT_SHB) {
-        if (have < 12)
-            return blk_err(pr, off, number, &type, err,
-                           "truncated block header (%zu of 12 bytes)", have);
+        if (have < 12) {
+            blk_err(pr, off, number, &type, err,
+                    "truncated block header (%zu of 12 bytes)", have);
+            return pr->sections > 0 ? sc_err_cut(err) : -1;
+        }
         /* The section's byte order comes from the magic, so it has to be
          * known before the length can be decoded. */
         if (shb_order(p + 8, &order) < 0)
@@ -537,17 +540,20 @@ next_slow(struct pcapng_reader *pr, struct pcapng_block *b, struct sc_err *err)
     if (off + len > pr->limit) {
         uint64_t size = (uint64_t)src->size;
 
-        return blk_err(pr, off, number, &type, err,
-                       "truncated block (%llu of %u bytes)",
-                       (unsigned long long)(size > off ? size - off : 0), len);
+        blk_err(pr, off, number, &type, err,
+                "truncated block (%llu of %u bytes)",
+                (unsigned long long)(size > off ? size - off : 0), len);
+        return pr->sections > 0 ? sc_err_cut(err) : -1;
     }
     rc = reader_fill(pr->rd, len, &p, err);
     if (rc < 0)
         return -1;
-    if (rc == 0)
-        return blk_err(pr, off, number, &type, err,
-                       "truncated block (%zu of %u bytes)",
-                       reader_buffered(pr->rd), len);
+    if (rc == 0) {
+        blk_err(pr, off, number, &type, err,
+                "truncated block (%zu of %u bytes)", reader_buffered(pr->rd),
+                len);
+        return sc_err_cut(err);
+    }
     b->type = type;
     b->len = len;
     b->data = p;

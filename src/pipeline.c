@@ -17,6 +17,8 @@
 #include "pcapng.h"
 #include "pcapng_write.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 struct ctx {
@@ -161,6 +163,41 @@ raise_snaplen(struct ctx *c, struct input *in, uint64_t idb_off,
     return 0;
 }
 
+/* After a read error: true (err cleared, the cut recorded and warned
+ * about) when it is a cut that --salvage keeps what precedes; then the
+ * caller finishes as at a clean end. started: the section or file header
+ * has been read (before it there is nothing to keep). */
+static bool
+salvage(struct ctx *c, struct input *in, bool started, struct sc_err *err)
+{
+    const struct source *src = reader_source(in->rd);
+    uint64_t at = reader_offset(in->rd);
+    char last[48];
+
+    if (!c->o->salvage || !started || err->kind != SC_ERR_DATA || !err->cut)
+        return false;
+    c->st->salvaged = true;
+    c->st->cut_at = at;
+    /* A plain regular file knows its size; a pipe or a decompressed stream
+     * has given what it had (the rest of the cut block). */
+    c->st->dropped =
+        !src->inflating && src->size >= 0 && (uint64_t)src->size >= at
+            ? (uint64_t)src->size - at
+            : reader_buffered(in->rd);
+    if (c->st->packets > 0)
+        snprintf(last, sizeof(last), "last packet #%" PRIu64, c->st->packets);
+    else
+        snprintf(last, sizeof(last), "no packet");
+    sc_warn(c->o->diag,
+            "%s; --salvage: kept the %" PRIu64 " complete %s before offset "
+            "%" PRIu64 "%s, %s, dropped %" PRIu64 " bytes",
+            err->msg, c->st->blocks,
+            in->format == FMT_PCAP ? "records" : "blocks", at,
+            src->inflating ? " (uncompressed)" : "", last, c->st->dropped);
+    sc_err_clear(err);
+    return true;
+}
+
 static int
 run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
 {
@@ -205,7 +242,7 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
         c->st->packets++;
         progress(c, in->rd);
     }
-    if (rc < 0)
+    if (rc < 0 && !salvage(c, in, true, err))
         return -1;
     if (n_over > 0 &&
         raise_snaplen(c, in, idb_off, snaplen, max_caplen, n_over, err) < 0)
@@ -303,7 +340,8 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
         }
         progress(c, in->rd);
     }
-    if (rc < 0)
+    /* The block cut short was not consumed: what is retained is complete. */
+    if (rc < 0 && !salvage(c, in, c->st->sections > 0, err))
         goto fail;
     if (reader_retain_flush(in->rd, err) < 0)
         goto fail;

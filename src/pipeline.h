@@ -18,6 +18,14 @@
  *           section, or every section with all_sections.
  * Secrets larger than one DSB may hold (PCAPNG_DSB_MAX_SECRETS, the 16 MiB
  * libpcap limit) are split at line boundaries into several DSBs.
+ *
+ * Salvage: with o->salvage, an input cut short (sc_err.cut: the stream
+ * ends inside a block, a record or a compressed frame) after its first
+ * section header or pcap file header is not an error: every complete block
+ * or record before the cut is written, the DSBs too if they were still to
+ * come, and one warning names the cut (the reader's message), the blocks
+ * kept, the last complete packet and the bytes dropped. Any other error is
+ * still an error.
  */
 #ifndef SC_PIPELINE_H
 #define SC_PIPELINE_H
@@ -36,6 +44,7 @@ struct inject_opts {
     bool discard_existing; /* drop the DSBs already in the input... */
     uint32_t discard_type; /* ...of this secrets type only (0: all types) */
     bool all_sections;     /* inject into every section, not just the first */
+    bool salvage;          /* keep what precedes a cut (see above) */
     const char *userappl;  /* shb_userappl for pcap input */
     const struct sc_diag *diag;
     /* Called with the input offset (uncompressed bytes read so far) about
@@ -56,6 +65,10 @@ struct inject_stats {
     uint64_t dsbs_dropped;
     uint64_t bytes_in; /* uncompressed input bytes */
     uint64_t bytes_out;
+    /* Salvage: the input was cut at uncompressed offset cut_at; dropped
+     * bytes after it (those read, or the rest of a plain file). */
+    bool salvaged;
+    uint64_t cut_at, dropped;
 };
 
 int inject_run(struct input *in, struct writer *w, const struct inject_opts *o,

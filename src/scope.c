@@ -264,6 +264,11 @@ scope_scan(struct scope *sc, struct input *in, const struct scope_opts *o,
     if (sc->table == NULL)
         return sc_err_set(err, SC_ERR_IO, "out of memory");
     rc = in->format == FMT_PCAP ? scan_pcap(&s, err) : scan_pcapng(&s, err);
+    if (rc < 0 && o != NULL && o->salvage && err->kind == SC_ERR_DATA &&
+        err->cut && s.section > 0) {
+        rc = 0; /* every complete block was scanned */
+        sc_err_clear(err);
+    }
     tr_table_finish(sc->table);
     sc->bytes = reader_offset(in->rd);
     if (o != NULL && o->progress != NULL)

@@ -91,6 +91,10 @@ struct scope_opts {
     /* Do not collect the capture's DSBs (they will be dropped: inject
      * --discard-all-secrets), so that they do not count as keys. */
     bool ignore_dsbs;
+    /* A capture cut short (sc_err.cut) after its first section header is
+     * read up to its last complete block, not an error (inject
+     * --salvage). */
+    bool salvage;
     /* Called with the input offset about every PIPELINE_PROGRESS_STEP bytes;
      * may be NULL. */
     void (*progress)(void *ctx, uint64_t bytes_in);

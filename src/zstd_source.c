@@ -69,11 +69,12 @@ le32(const uint8_t *p)
 static int
 zs_truncated(const struct zs_source *zs, struct sc_err *err)
 {
-    return sc_err_set(
+    sc_err_set(
         err, SC_ERR_DATA,
         "%s: uncompressed offset %llu (compressed offset %llu): zstd stream truncated (unexpected end of file)",
         zs->base.name, (unsigned long long)zs->produced,
         (unsigned long long)(reader_offset(zs->in) + reader_buffered(zs->in)));
+    return sc_err_cut(err);
 }
 
 static int

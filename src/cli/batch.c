@@ -405,7 +405,10 @@ write_report(const struct batch *bt, const char *path)
         json_obj_begin(&j);
         json_str_member(&j, "path", jb->input);
         json_str_member(&j, "output", ran ? jb->output : NULL);
-        json_str_member(&j, "status", names[jb->state]);
+        json_str_member(&j, "status",
+                        jb->state == JOB_DONE && jb->res.salvaged
+                            ? "salvaged"
+                            : names[jb->state]);
         json_str_member(&j, "error",
                         jb->state == JOB_FAILED    ? jb->res.error
                         : jb->state == JOB_SKIPPED ? jb->why
@@ -417,6 +420,10 @@ write_report(const struct batch *bt, const char *path)
         json_u64(&j, jb->res.dsbs_added);
         json_key(&j, "bytes_in");
         json_u64(&j, jb->res.bytes_in);
+        if (jb->res.salvaged) {
+            json_key_u64(&j, "cut_at", jb->res.cut_at);
+            json_key_u64(&j, "bytes_dropped", jb->res.dropped);
+        }
         if (bt->args->scope_capture) {
             /* --scope capture: what the first pass found and kept. */
             const struct cli_result *r = &jb->res;

@@ -80,6 +80,7 @@ struct inject_args {
     bool strict;
     bool quiet;
     bool scope_capture; /* --scope capture: only the capture's sessions */
+    bool salvage;       /* --salvage: keep what precedes a cut */
     struct input_opts in_opts; /* --max-window */
 };
 
@@ -156,6 +157,9 @@ struct cli_result {
     uint64_t sessions_rejected; /* QUIC, refused by Version Negotiation */
     uint64_t flows_without_handshake;
     uint64_t lines_kept, lines_dropped, lines_legacy;
+    /* --salvage: the input was cut short at cut_at, dropped bytes lost */
+    bool salvaged;
+    uint64_t cut_at, dropped;
     char error[SC_ERR_MSG_MAX]; /* without "secretcap: " */
 };
 

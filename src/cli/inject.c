@@ -50,6 +50,10 @@ static const char inject_help[] =
     "                             the first; tshark applies them to all)\n"
     "      --strict               an invalid key-log line is an error\n"
     "                             (default: warning, line skipped)\n"
+    "      --salvage              INPUT cut short (its last block or record,\n"
+    "                             or its gzip/zstd/lz4 stream, ends early):\n"
+    "                             write every complete block before the cut\n"
+    "                             and the secrets, warn, exit 0\n"
     "      --scope all|capture    capture: embed only the TLS key-log lines\n"
     "                             of sessions whose ClientHello is in INPUT\n"
     "                             (a first pass finds them; see 'secretcap\n"
@@ -306,6 +310,7 @@ scope_pass(const struct inject_args *cli, const struct loaded_secrets *s,
 
     /* Only the DSBs the output keeps count as keys. */
     so.ignore_dsbs = cli->discard;
+    so.salvage = cli->salvage;
 
     if (pg->start != 0) {
         so.progress = progress_cb;
@@ -461,6 +466,7 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
     opts.n_secrets = s->n;
     opts.discard_existing = cli->discard;
     opts.all_sections = cli->all_sections;
+    opts.salvage = cli->salvage;
     opts.userappl = "secretcap " SECRETCAP_VERSION;
     opts.diag = &diag;
     if (pg.start != 0) {
@@ -475,6 +481,9 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
     res->packets = st.packets;
     res->dsbs_added = st.dsbs_added;
     res->bytes_in = st.bytes_in;
+    res->salvaged = st.salvaged;
+    res->cut_at = st.cut_at;
+    res->dropped = st.dropped;
 done:
     cli_output_close(&out);
     input_close(&in);
@@ -499,7 +508,11 @@ cli_inject_file(const struct inject_args *cli, const struct out_opts *oo,
     if (inject_file(cli, oo, s, input, output, extra_keylog, replace_input,
                     progress, res, &err) == 0)
         return res->status = 0;
-    snprintf(res->error, sizeof(res->error), "%s", err.msg);
+    /* A capture cut short: say what would keep the rest. */
+    snprintf(res->error, sizeof(res->error), "%s%s", err.msg,
+             err.kind == SC_ERR_DATA && err.cut && !cli->salvage
+                 ? " (--salvage writes every complete block before the cut)"
+                 : "");
     switch (err.kind) {
     case SC_ERR_PIPE:
         res->error[0] = '\0'; /* the reader went away: nothing to say */
@@ -659,6 +672,7 @@ enum {
     OPT_SKIP_EXISTING,
     OPT_SCOPE,
     OPT_MAX_WINDOW,
+    OPT_SALVAGE,
 };
 
 /* Parses -j N: 1..1024. */
@@ -688,6 +702,7 @@ cmd_inject(int argc, char **argv)
         {"level", required_argument, NULL, CLI_OPT_LEVEL},
         {"threads", required_argument, NULL, 'T'},
         {"max-window", required_argument, NULL, OPT_MAX_WINDOW},
+        {"salvage", no_argument, NULL, OPT_SALVAGE},
         {"output-dir", required_argument, NULL, 'O'},
         {"recursive", no_argument, NULL, 'r'},
         {"jobs", required_argument, NULL, 'j'},
@@ -739,6 +754,9 @@ cmd_inject(int argc, char **argv)
         case 'T':
             if ((rc = cli_parse_out_opt(c, optarg, &oo)) != 0)
                 return rc;
+            break;
+        case OPT_SALVAGE:
+            cli.salvage = true;
             break;
         case OPT_MAX_WINDOW:
             if ((rc = cli_parse_max_window(optarg, &cli.in_opts)) != 0)

@@ -58,7 +58,7 @@ zstd -q --check -c "$P" >ok.zst
 size=$(stat -c %s ok.zst)
 head -c $((size - 3)) ok.zst >trunc.zst
 expect_fails trunc.zst
-expect_stderr_match "^secretcap: trunc\.zst: uncompressed offset [0-9]+ \(compressed offset $((size - 3))\): zstd stream truncated \(unexpected end of file\)\$"
+expect_stderr_match "^secretcap: trunc\.zst: uncompressed offset [0-9]+ \(compressed offset $((size - 3))\): zstd stream truncated \(unexpected end of file\) \(--salvage writes every complete block before the cut\)\$"
 # A flipped bit in the XXH64 content checksum (the frame's last 4 bytes).
 python3 -c 'import sys; b=bytearray(open("ok.zst","rb").read()); b[-1]^=1; open("badsum.zst","wb").write(b)'
 expect_fails badsum.zst
@@ -113,7 +113,7 @@ lz4 -q -BX -c "$P" >ok.lz4 # block checksums on, content checksum on (default)
 size=$(stat -c %s ok.lz4)
 head -c $((size - 2)) ok.lz4 >trunc.lz4
 expect_fails trunc.lz4
-expect_stderr_match "^secretcap: trunc\.lz4: uncompressed offset [0-9]+ \(compressed offset $((size - 2))\): lz4 stream truncated \(unexpected end of file\)\$"
+expect_stderr_match "^secretcap: trunc\.lz4: uncompressed offset [0-9]+ \(compressed offset $((size - 2))\): lz4 stream truncated \(unexpected end of file\) \(--salvage writes every complete block before the cut\)\$"
 python3 -c 'import sys; b=bytearray(open("ok.lz4","rb").read()); b[-1]^=1; open("badsum.lz4","wb").write(b)'
 expect_fails badsum.lz4
 expect_stderr_match "^secretcap: badsum\.lz4: uncompressed offset [0-9]+ \(compressed offset [0-9]+\): corrupt lz4 data \(ERROR_contentChecksum_invalid\)\$"

@@ -128,9 +128,32 @@ struct result {
     size_t out_len;
 };
 
+static struct result run_opts(const struct buf *in, size_t chunk,
+                              const struct keylog *kl, bool discard,
+                              bool all_sections, bool salvage,
+                              const struct sc_diag *diag);
+static struct result run_salvage(const struct buf *in, size_t chunk,
+                                 const struct keylog *kl, bool salvage,
+                                 const struct sc_diag *diag);
+
 static struct result
 run(const struct buf *in, size_t chunk, const struct keylog *kl, bool discard,
     bool all_sections)
+{
+    return run_opts(in, chunk, kl, discard, all_sections, false, NULL);
+}
+
+static struct result
+run_salvage(const struct buf *in, size_t chunk, const struct keylog *kl,
+            bool salvage, const struct sc_diag *diag)
+{
+    return run_opts(in, chunk, kl, false, false, salvage, diag);
+}
+
+static struct result
+run_opts(const struct buf *in, size_t chunk, const struct keylog *kl,
+         bool discard, bool all_sections, bool salvage,
+         const struct sc_diag *diag)
 {
     struct result r = {0};
     struct input inp;
@@ -145,6 +168,8 @@ run(const struct buf *in, size_t chunk, const struct keylog *kl, bool discard,
     o.n_secrets = kl ? 1 : 0;
     o.discard_existing = discard;
     o.all_sections = all_sections;
+    o.salvage = salvage;
+    o.diag = diag;
     o.userappl = "secretcap test";
     ck_assert_int_eq(input_open_source(
                          &inp, source_mem(in->p, in->len, chunk, "mem", &r.err),
@@ -463,6 +488,102 @@ START_TEST(pcap_truncated_record_is_an_error)
 }
 END_TEST
 
+static void
+count_warning(void *ctx, const char *msg)
+{
+    (void)msg;
+    (*(int *)ctx)++;
+}
+
+/* --salvage: a pcapng cut inside its second EPB keeps the SHB, the IDB,
+ * the DSB and the first EPB; cut inside the IDB, the SHB and the DSB (the
+ * secrets still go in). Cut inside the SHB: still an error. Without it,
+ * the cut is an error marked cut. */
+START_TEST(salvage_keeps_complete_blocks)
+{
+    for (int order = 0; order < 2; order++) {
+        enum byte_order o = (enum byte_order)order;
+        struct buf in = {0}, want = {0}, want2 = {0};
+        struct sc_diag diag;
+        struct keylog k;
+        struct result r;
+        size_t shb_end, idb_end, epb1_end;
+        int warnings = 0;
+
+        diag.warn = count_warning;
+        diag.ctx = &warnings;
+        tls_keylog(&k, keys);
+        shb(&in, o, 0, -1);
+        shb_end = in.len;
+        idb(&in, o);
+        idb_end = in.len;
+        epb(&in, o, "hello");
+        epb1_end = in.len;
+        epb(&in, o, "world!");
+        put(&want, in.p, idb_end);
+        dsb(&want, o, keys);
+        put(&want, in.p + idb_end, epb1_end - idb_end);
+        put(&want2, in.p, idb_end - (idb_end - shb_end));
+        dsb(&want2, o, keys);
+
+        in.len = epb1_end + 10; /* inside the second EPB */
+        r = run_salvage(&in, tu_chunks[_i], &k, true, &diag);
+        ck_assert_msg(r.rc == 0, "%s", r.err.msg);
+        ck_assert_uint_eq(r.out_len, want.len);
+        ck_assert_mem_eq(r.out, want.p, want.len);
+        ck_assert(r.st.salvaged);
+        ck_assert_uint_eq(r.st.cut_at, epb1_end);
+        ck_assert_uint_eq(r.st.dropped, 10);
+        ck_assert_uint_eq(r.st.packets, 1);
+        ck_assert_int_eq(warnings, 1);
+        free(r.out);
+
+        r = run_salvage(&in, tu_chunks[_i], &k, false, &diag);
+        ck_assert_int_eq(r.rc, -1);
+        ck_assert(r.err.cut);
+        free(r.out);
+
+        in.len = shb_end + 6; /* inside the IDB */
+        r = run_salvage(&in, tu_chunks[_i], &k, true, &diag);
+        ck_assert_msg(r.rc == 0, "%s", r.err.msg);
+        ck_assert_uint_eq(r.out_len, want2.len);
+        ck_assert_mem_eq(r.out, want2.p, want2.len);
+        ck_assert_uint_eq(r.st.cut_at, shb_end);
+        free(r.out);
+
+        in.len = shb_end - 4; /* inside the SHB: nothing to keep */
+        r = run_salvage(&in, tu_chunks[_i], &k, true, &diag);
+        ck_assert_int_eq(r.rc, -1);
+        free(r.out);
+
+        keylog_free(&k);
+        free(in.p);
+        free(want.p);
+        free(want2.p);
+    }
+}
+END_TEST
+
+START_TEST(salvage_pcap_record)
+{
+    struct buf in = {0};
+    struct keylog k;
+    struct result r;
+
+    tls_keylog(&k, keys);
+    pcap_file(&in, BO_BE, false, 65535);
+    in.len -= 1;
+    r = run_salvage(&in, tu_chunks[_i], &k, true, NULL);
+    ck_assert_msg(r.rc == 0, "%s", r.err.msg);
+    ck_assert(r.st.salvaged);
+    ck_assert_uint_gt(r.st.cut_at, 24);
+    ck_assert_uint_eq(r.st.dropped, in.len - r.st.cut_at);
+    free(r.out);
+    free(in.p);
+    keylog_free(&k);
+}
+END_TEST
+
 /* Loop index 0: the text spooled to a temporary file past 4 MiB (the
  * default), 1: all of it in memory (the plain path). Same output. */
 START_TEST(large_keylog_split_at_line_boundaries)
@@ -542,6 +663,8 @@ pipeline_suite(void)
     tcase_add_test(tc, pcapng_error_names_offset);
     tcase_add_test(tc, pcap_converted_exactly_in_either_byte_order);
     tcase_add_test(tc, pcap_truncated_record_is_an_error);
+    tcase_add_loop_test(tc, salvage_keeps_complete_blocks, 0, 3);
+    tcase_add_loop_test(tc, salvage_pcap_record, 0, 3);
     tcase_add_loop_test(tc, large_keylog_split_at_line_boundaries, 0, 2);
     suite_add_tcase(s, tc);
     return s;

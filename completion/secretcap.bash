@@ -13,7 +13,7 @@
 # Works with the bash-completion package's helpers (_init_completion,
 # _filedir, __ltrim_colon_completions) and without them, from COMP_WORDS
 # alone. It does not complete option values that are numbers or templates
-# (--level, -j, -T, --max-flows, --max-window, --keylog-for).
+# (--level, -j, -T, --max-flows, --max-window, --max-record, --keylog-for).
 #
 # The option lists below must follow each command's --help:
 # tests/cli/completion.sh checks that they do.
@@ -32,7 +32,7 @@ _secretcap_options()
     case $1 in
     inject)
         echo -k --keylog -s --secrets -o --output --discard-all-secrets \
-            --all-sections --strict --salvage --scope --compress --level -T --threads \
+            --all-sections --strict --salvage --max-record --scope --compress --level -T --threads \
             --max-window -O --output-dir -r --recursive --files-from \
             --keylog-for --require-keys --in-place --rm -j --jobs --report \
             --fail-fast --skip-existing -q --quiet -h --help
@@ -42,10 +42,10 @@ _secretcap_options()
         echo -o --output -t --type --compress --level -T --threads \
             --max-window -q --quiet -h --help
         ;;
-    info) echo -j --json --max-window -h --help ;;
+    info) echo -j --json --max-window --max-record -h --help ;;
     check) echo -t --type -j --json -q --quiet -h --help ;;
     sessions)
-        echo -k --keylog -j --json --require-keys --max-flows --max-window \
+        echo -k --keylog -j --json --require-keys --max-flows --max-window --max-record \
             -q --quiet -h --help
         ;;
     version) echo -j --json -h --help ;;
@@ -69,7 +69,7 @@ _secretcap_takes_arg()
 {
     case $2 in
     -k | --keylog | -s | --secrets | -o | --output | -t | --type | \
-        --scope | --compress | --level | -T | --threads | --max-window | \
+        --scope | --compress | --level | -T | --threads | --max-window | --max-record | \
         -O | --output-dir | --files-from | --keylog-for | --report | \
         --max-flows | --inject-secrets)
         return 0

@@ -92,6 +92,7 @@ __secretcap_opt 'inject strip' -l compress -x -a 'gzip zstd lz4 none' -d 'compre
 __secretcap_opt 'inject strip' -l level -x -d 'compression level'
 __secretcap_opt 'inject strip' -s T -l threads -x -d 'zstd worker threads (0 = one per CPU)'
 __secretcap_opt 'inject extract strip info sessions' -l max-window -x -d 'largest zstd window on input (MiB)'
+__secretcap_opt 'inject info sessions' -l max-record -x -d 'accept pcap records up to BYTES'
 __secretcap_opt inject -s O -l output-dir -x -a '(__fish_complete_directories)' -d 'batch mode: output folder'
 __secretcap_opt inject -s r -l recursive -d 'walk folders recursively'
 __secretcap_opt inject -l files-from -r -F -d 'read input paths from FILE'

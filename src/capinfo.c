@@ -475,6 +475,7 @@ scan_pcap(struct capinfo *ci, struct input *in, struct sc_err *err)
 
     if (pcap_open(&pr, in->rd, in->name, err) < 0)
         return -1;
+    pcap_allow_record(&pr, in->max_record);
     if ((s = new_section(ci, err)) == NULL || (f = new_iface(s, err)) == NULL)
         return -1;
     s->order = pr.hdr.order;

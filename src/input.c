@@ -283,6 +283,7 @@ open_stack(struct input *in, struct source *src, const struct input_opts *opts,
     in->rd = rd;
     in->format = fmt;
     in->compression = comp;
+    in->max_record = opts->max_record;
     in->name = name;
     return 0;
 

@@ -53,12 +53,15 @@ const char *format_name(enum cap_format f);
 struct input_opts {
     uint64_t zstd_window_max;      /* 0: ZSTD_WINDOW_MAX_DEFAULT (128 MiB) */
     enum readahead_mode readahead; /* decompress on a worker thread */
+    uint32_t max_record; /* pcap records accepted up to (0: the readers'
+                            limit for the link type; pcap.h) */
 };
 
 struct input {
     struct reader *rd;            /* the capture's bytes, uncompressed */
     enum cap_format format;       /* FMT_PCAP or FMT_PCAPNG */
     enum compression compression; /* how the input was compressed */
+    uint32_t max_record;          /* from input_opts */
     int fd;                       /* the opened fd (for dev/ino checks) */
     const char *name;             /* display name ("-" shown as "stdin") */
 };

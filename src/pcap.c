@@ -115,6 +115,30 @@ pcap_len_order(const struct pcap_header *h)
     return LENS_NORMAL;
 }
 
+uint32_t
+pcap_max_record(uint16_t linktype)
+{
+    switch (linktype) {
+    case 231: /* LINKTYPE_DBUS */
+        return (uint32_t)128 << 20;
+    case 279: /* LINKTYPE_EBHSCR */
+        return (uint32_t)8 << 20;
+    case 249: /* LINKTYPE_USBPCAP */
+        return (uint32_t)1 << 20;
+    default:
+        return 262144; /* libpcap's MAXIMUM_SNAPLEN */
+    }
+}
+
+void
+pcap_allow_record(struct pcap_reader *pr, uint32_t max)
+{
+    if (max > PCAP_MAX_CAPLEN)
+        max = PCAP_MAX_CAPLEN;
+    if (max > pr->max_caplen)
+        pr->max_caplen = max;
+}
+
 int
 pcap_open(struct pcap_reader *pr, struct reader *rd, const char *name,
           struct sc_err *err)
@@ -143,6 +167,10 @@ pcap_open(struct pcap_reader *pr, struct reader *rd, const char *name,
     pr->limit = !reader_source(rd)->inflating && reader_source(rd)->size >= 0
                     ? (uint64_t)reader_source(rd)->size
                     : UINT64_MAX;
+    pr->readers_max = pcap_max_record(pr->hdr.linktype);
+    pr->max_caplen = pr->readers_max;
+    pr->over_readers = 0;
+    pr->first_over = 0;
     reader_consume(rd, PCAP_FILE_HDR_LEN);
     return 0;
 }
@@ -185,7 +213,15 @@ pcap_next_slow(struct pcap_reader *pr, struct pcap_record *rec,
     }
     /* Before asking the reader for the data: a lying caplen must not make
      * us buffer (or wait for) up to 4 GiB. */
-    if (caplen > PCAP_MAX_CAPLEN)
+    if (caplen > pr->max_caplen && pr->max_caplen < PCAP_MAX_CAPLEN)
+        return pcap_data_err(
+            pr, off, err,
+            "record #%llu: captured length %u exceeds the %u bytes libpcap "
+            "and Wireshark read for link type %u: a corrupt record header? "
+            "(--max-record BYTES accepts longer records)",
+            (unsigned long long)number, caplen, pr->max_caplen,
+            pr->hdr.linktype);
+    if (caplen > pr->max_caplen)
         return pcap_data_err(
             pr, off, err,
             "record #%llu: captured length %u exceeds the maximum of %u",
@@ -215,6 +251,8 @@ pcap_next_slow(struct pcap_reader *pr, struct pcap_record *rec,
                       caplen);
         return sc_err_cut(err);
     }
+    if (caplen > pr->readers_max && pr->over_readers++ == 0)
+        pr->first_over = number;
     rec->number = number;
     rec->offset = off;
     rec->ts_sec = bo_get32(h->order, p);

@@ -9,9 +9,13 @@
  * 0x04000000, length in 16-bit words in bits 28-31) are decoded.
  *
  * Records are returned as views into the reader's buffer (zero copy), valid
- * until the next call. A record whose captured length exceeds
- * PCAP_MAX_CAPLEN is rejected before anything is buffered; one longer than
- * the snaplen is returned as is (every byte kept) and flagged.
+ * until the next call. A record whose captured length exceeds what libpcap
+ * and Wireshark read for the link type (pcap_max_record: 262,144 bytes for
+ * almost all, libpcap's max_snaplen_for_dlt) is almost always a corrupt
+ * record header, so it is rejected before anything is buffered, naming
+ * --max-record; pcap_allow_record() raises the limit up to PCAP_MAX_CAPLEN
+ * and counts the records over the readers' limit (for a warning). One
+ * longer than the snaplen is returned as is (every byte kept) and flagged.
  */
 #ifndef SC_PCAP_H
 #define SC_PCAP_H
@@ -61,10 +65,23 @@ struct pcap_reader {
     uint64_t records; /* records returned so far */
     /* Set by pcap_open from hdr and the source, so that nothing per record
      * has to derive them again: */
-    uint8_t lens;   /* how caplen and len are stored (enum in pcap.c) */
-    bool fast;      /* records can take pcap_next_fast */
-    uint64_t limit; /* file size for a regular file, else UINT64_MAX */
+    uint8_t lens;          /* how caplen and len are stored (enum in pcap.c) */
+    bool fast;             /* records can take pcap_next_fast */
+    uint64_t limit;        /* file size for a regular file, else UINT64_MAX */
+    uint32_t max_caplen;   /* larger records are refused */
+    uint32_t readers_max;  /* pcap_max_record(linktype) */
+    uint64_t over_readers; /* records longer than readers_max (allowed) */
+    uint64_t first_over;   /* the first of them (record number) */
 };
+
+/* The longest record libpcap 1.10 and Wireshark read for a link type:
+ * 128 MiB for D-Bus (231), 8 MiB for EBHSCR (279), 1 MiB for USBPcap
+ * (249), 262,144 bytes for every other. */
+uint32_t pcap_max_record(uint16_t linktype);
+
+/* Accepts records up to max bytes (at most PCAP_MAX_CAPLEN) from here on;
+ * those longer than pcap_max_record() are counted in over_readers. */
+void pcap_allow_record(struct pcap_reader *pr, uint32_t max);
 
 /* Reads and validates the 24-byte file header. 0 or -1. */
 int pcap_open(struct pcap_reader *pr, struct reader *rd, const char *name,
@@ -107,8 +124,9 @@ pcap_next_fast(struct pcap_reader *pr, struct pcap_record *rec,
     if (have < 16)
         return 0;
     caplen = bo_get32(o, p + 8);
-    /* caplen <= PCAP_MAX_CAPLEN, so 16 + caplen cannot wrap. */
-    if (caplen > PCAP_MAX_CAPLEN || 16 + (size_t)caplen > have ||
+    /* caplen <= max_caplen <= PCAP_MAX_CAPLEN, so 16 + caplen cannot
+     * wrap. Longer than the readers' limit: counted by the slow path. */
+    if (caplen > pr->readers_max || 16 + (size_t)caplen > have ||
         off + 16 + caplen > pr->limit)
         return 0;
     rec->number = pr->records + 1;

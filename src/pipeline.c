@@ -211,6 +211,7 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
 
     if (pcap_open(&pr, in->rd, in->name, err) < 0)
         return -1;
+    pcap_allow_record(&pr, in->max_record);
     snaplen = pr.hdr.snaplen;
     /* libpcap adds the 14-byte Ethernet header to the snaplen of the
      * Kuznetzov format for DLT_EN10MB. */
@@ -244,6 +245,14 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
     }
     if (rc < 0 && !salvage(c, in, true, err))
         return -1;
+    if (pr.over_readers > 0)
+        sc_warn(c->o->diag,
+                "%s: %" PRIu64 " record%s longer than the %" PRIu32
+                " bytes libpcap and Wireshark read for link type %u (the "
+                "first is #%" PRIu64 "), kept as --max-record allows: "
+                "tcpdump and Wireshark will refuse them",
+                in->name, pr.over_readers, pr.over_readers == 1 ? "" : "s",
+                pr.readers_max, pr.hdr.linktype, pr.first_over);
     if (n_over > 0 &&
         raise_snaplen(c, in, idb_off, snaplen, max_caplen, n_over, err) < 0)
         return -1;

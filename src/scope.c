@@ -234,6 +234,7 @@ scan_pcap(struct scan *s, struct sc_err *err)
 
     if (pcap_open(&pr, s->in->rd, s->in->name, err) < 0)
         return -1;
+    pcap_allow_record(&pr, s->in->max_record);
     s->section = 1;
     div = pr.hdr.nsec ? 1000000000u : 1000000u;
     ts.set = true;

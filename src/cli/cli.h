@@ -126,6 +126,10 @@ int cli_output_commit(struct cli_output *o, struct sc_err *err);
 /* Removes an unpublished file and frees everything; safe after commit. */
 void cli_output_close(struct cli_output *o);
 
+/* Parses --max-record BYTES into o (up to 128 MiB). Returns 0 or an exit
+ * code (usage error printed). */
+int cli_parse_max_record(const char *arg, struct input_opts *o);
+
 /* Parses --max-window MIB into o. Returns 0 or an exit code (usage error
  * printed). */
 int cli_parse_max_window(const char *arg, struct input_opts *o);

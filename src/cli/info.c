@@ -32,6 +32,8 @@ static const char info_help[] =
     "Options:\n"
     "  -j, --json  one JSON document for all inputs (see docs/info-json.md)\n"
     "      --max-window MIB  largest zstd window accepted (default 128)\n"
+    "      --max-record BYTES  accept pcap records up to BYTES (default:\n"
+    "                  what libpcap and Wireshark read, 262144 for most)\n"
     "  -h, --help  show this help\n"
     "\n"
     "Exit status: 0 success, 1 an input could not be read completely (the\n"
@@ -170,6 +172,7 @@ cmd_info(int argc, char **argv)
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},
         {"max-window", required_argument, NULL, 'W'},
+        {"max-record", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -183,6 +186,10 @@ cmd_info(int argc, char **argv)
         switch (c) {
         case 'j':
             as_json = true;
+            break;
+        case 'M':
+            if ((rc = cli_parse_max_record(optarg, &io)) != 0)
+                return rc;
             break;
         case 'W':
             if ((rc = cli_parse_max_window(optarg, &io)) != 0)

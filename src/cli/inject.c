@@ -50,6 +50,10 @@ static const char inject_help[] =
     "                             the first; tshark applies them to all)\n"
     "      --strict               an invalid key-log line is an error\n"
     "                             (default: warning, line skipped)\n"
+    "      --max-record BYTES     accept pcap records up to BYTES (default:\n"
+    "                             what libpcap and Wireshark read for the\n"
+    "                             link type, 262144 for most; a longer one\n"
+    "                             is taken for a corrupt header)\n"
     "      --salvage              INPUT cut short (its last block or record,\n"
     "                             or its gzip/zstd/lz4 stream, ends early):\n"
     "                             write every complete block before the cut\n"
@@ -673,6 +677,7 @@ enum {
     OPT_SCOPE,
     OPT_MAX_WINDOW,
     OPT_SALVAGE,
+    OPT_MAX_RECORD,
 };
 
 /* Parses -j N: 1..1024. */
@@ -703,6 +708,7 @@ cmd_inject(int argc, char **argv)
         {"threads", required_argument, NULL, 'T'},
         {"max-window", required_argument, NULL, OPT_MAX_WINDOW},
         {"salvage", no_argument, NULL, OPT_SALVAGE},
+        {"max-record", required_argument, NULL, OPT_MAX_RECORD},
         {"output-dir", required_argument, NULL, 'O'},
         {"recursive", no_argument, NULL, 'r'},
         {"jobs", required_argument, NULL, 'j'},
@@ -753,6 +759,10 @@ cmd_inject(int argc, char **argv)
         case CLI_OPT_LEVEL:
         case 'T':
             if ((rc = cli_parse_out_opt(c, optarg, &oo)) != 0)
+                return rc;
+            break;
+        case OPT_MAX_RECORD:
+            if ((rc = cli_parse_max_record(optarg, &cli.in_opts)) != 0)
                 return rc;
             break;
         case OPT_SALVAGE:

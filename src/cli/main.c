@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "pcap.h"
 #include "zstd_source.h"
 
 const char *cli_progname = "secretcap";
@@ -86,6 +87,23 @@ cli_flush_stdout(int rc)
     fprintf(stderr, "%s: stdout: write failed: %s\n", cli_progname,
             strerror(errno));
     return EXIT_DATA;
+}
+
+int
+cli_parse_max_record(const char *arg, struct input_opts *o)
+{
+    char *end;
+    unsigned long long n;
+
+    errno = 0;
+    n = strtoull(arg, &end, 10);
+    if (end == arg || *end != '\0' || arg[0] == '-' || errno != 0 || n < 1 ||
+        n > PCAP_MAX_CAPLEN)
+        return cli_usage_error("--max-record: '%s' is not a number of bytes "
+                               "from 1 to %u",
+                               arg, (unsigned)PCAP_MAX_CAPLEN);
+    o->max_record = (uint32_t)n;
+    return 0;
 }
 
 int

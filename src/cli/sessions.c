@@ -52,6 +52,8 @@ static const char sessions_help[] =
     "      --max-flows N    flows tracked at once (default 262144); the least\n"
     "                       recently seen is dropped beyond\n"
     "      --max-window MIB largest zstd window accepted (default 128)\n"
+    "      --max-record BYTES  accept pcap records up to BYTES (default:\n"
+    "                       what libpcap and Wireshark read, 262144 for most)\n"
     "  -q, --quiet          no key-log warnings\n"
     "  -h, --help           show this help\n"
     "\n"
@@ -220,6 +222,7 @@ cmd_sessions(int argc, char **argv)
         {"max-flows", required_argument, NULL, 'F'},
         {"quiet", no_argument, NULL, 'q'},
         {"max-window", required_argument, NULL, 'W'},
+        {"max-record", required_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -262,6 +265,10 @@ cmd_sessions(int argc, char **argv)
         }
         case 'q':
             a.quiet = true;
+            break;
+        case 'M':
+            if ((rc = cli_parse_max_record(optarg, &a.in_opts)) != 0)
+                return rc;
             break;
         case 'W':
             if ((rc = cli_parse_max_window(optarg, &a.in_opts)) != 0)

@@ -120,7 +120,7 @@ for m in $modes; do
     expect_comp "$m" 'secretcap inject --com' '--compress'
     expect_comp "$m" 'secretcap inject --k' '--keylog --keylog-for'
     expect_comp "$m" 'secretcap info --j' '--json'
-    expect_comp "$m" 'secretcap sessions --max-' '--max-flows --max-window'
+    expect_comp "$m" 'secretcap sessions --max-' '--max-flows --max-record --max-window'
     # Values.
     expect_comp "$m" 'secretcap inject --compress ' 'gzip zstd lz4 none'
     expect_comp "$m" 'secretcap inject --compress z' 'zstd'

@@ -6,6 +6,7 @@
  * read (tu_chunks), so every short-read path of the reader is exercised.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pcap.h"
@@ -586,6 +587,11 @@ START_TEST(test_trunc_record_data)
 }
 END_TEST
 
+#define OVER_READERS(n)                                                        \
+    "offset 24: record #1: captured length " n " exceeds the 262144 bytes "    \
+    "libpcap and Wireshark read for link type 1: a corrupt record header? "    \
+    "(--max-record BYTES accepts longer records)"
+
 START_TEST(test_caplen_over_max)
 {
     int i;
@@ -597,23 +603,101 @@ START_TEST(test_caplen_over_max)
         tb_init(&t, orders[i]);
         file_hdr(&t, MAGIC_US, 2, 4, 65535, 1);
         record(&t, 1, 0, 0xFFFFFFFFu, 0xFFFFFFFFu, 0);
-        expect_records_then(
-            &t, 0,
-            "offset 24: record #1: captured length 4294967295 exceeds the maximum of 134217728");
+        expect_records_then(&t, 0, OVER_READERS("4294967295"));
         tb_init(&t, orders[i]);
         file_hdr(&t, MAGIC_US, 2, 4, 65535, 1);
-        record(&t, 1, 0, PCAP_MAX_CAPLEN + 1, 64, 0);
-        expect_records_then(
-            &t, 0,
-            "offset 24: record #1: captured length 134217729 exceeds the maximum of 134217728");
+        record(&t, 1, 0, 262145, 64, 0);
+        expect_records_then(&t, 0, OVER_READERS("262145"));
         /* Swapped versions check the caplen after the swap. */
         tb_init(&t, orders[i]);
         file_hdr(&t, MAGIC_US, 2, 2, 65535, 1);
         record(&t, 1, 0, 64, PCAP_MAX_CAPLEN + 1, 0);
-        expect_records_then(
-            &t, 0,
-            "offset 24: record #1: captured length 134217729 exceeds the maximum of 134217728");
+        expect_records_then(&t, 0, OVER_READERS("134217729"));
     }
+}
+END_TEST
+
+/* A little-endian pcap of link type lt with records of the given captured
+ * lengths (data zero), in a malloc'd buffer. */
+static uint8_t *
+big_pcap(uint16_t lt, const uint32_t *caplens, size_t n, size_t *len)
+{
+    size_t total = 24, at = 24;
+    uint8_t *p;
+
+    for (size_t i = 0; i < n; i++)
+        total += 16 + (caplens[i] <= (1u << 20) ? caplens[i] : 0);
+    p = calloc(1, total);
+    ck_assert_ptr_nonnull(p);
+    bo_put32(BO_LE, p, MAGIC_US);
+    bo_put16(BO_LE, p + 4, 2);
+    bo_put16(BO_LE, p + 6, 4);
+    bo_put32(BO_LE, p + 20, lt);
+    for (size_t i = 0; i < n; i++) {
+        bo_put32(BO_LE, p + at, (uint32_t)i + 1);
+        bo_put32(BO_LE, p + at + 8, caplens[i]);
+        bo_put32(BO_LE, p + at + 12, caplens[i]);
+        at += 16 + (caplens[i] <= (1u << 20) ? caplens[i] : 0);
+    }
+    *len = total;
+    return p;
+}
+
+/* The readers' limit per link type, raised by pcap_allow_record up to
+ * PCAP_MAX_CAPLEN; records over the readers' limit are counted. */
+START_TEST(test_max_record)
+{
+    static const uint32_t eth[] = {64, 300000, 300001};
+    static const uint32_t dbus[] = {300000, PCAP_MAX_CAPLEN + 1};
+    struct reader *rd;
+    struct pcap_reader pr;
+    struct pcap_record rec;
+    struct sc_err err = {0};
+    uint8_t *p;
+    size_t len;
+
+    ck_assert_uint_eq(pcap_max_record(1), 262144);
+    ck_assert_uint_eq(pcap_max_record(231), 128u << 20);
+    ck_assert_uint_eq(pcap_max_record(279), 8u << 20);
+    ck_assert_uint_eq(pcap_max_record(249), 1u << 20);
+
+    p = big_pcap(1, eth, 3, &len);
+    for (size_t c = 0; c < 3; c++) {
+        rd = mk_reader(p, len, tu_chunks[c], c == 1);
+        ck_assert_int_eq(pcap_open(&pr, rd, NULL, &err), 0);
+        ck_assert_int_eq(pcap_next(&pr, &rec, &err), 1);
+        ck_assert_int_eq(pcap_next(&pr, &rec, &err), -1);
+        ck_assert_str_eq(err.msg,
+                         "offset 104: record #2: captured length 300000 "
+                         "exceeds the 262144 bytes libpcap and Wireshark read "
+                         "for link type 1: a corrupt record header? "
+                         "(--max-record BYTES accepts longer records)");
+        reader_free(rd);
+        rd = mk_reader(p, len, tu_chunks[c], c == 1);
+        ck_assert_int_eq(pcap_open(&pr, rd, NULL, &err), 0);
+        pcap_allow_record(&pr, 300000);
+        ck_assert_int_eq(pcap_next(&pr, &rec, &err), 1);
+        ck_assert_int_eq(pcap_next(&pr, &rec, &err), 1);
+        ck_assert_uint_eq(rec.caplen, 300000);
+        ck_assert_int_eq(pcap_next(&pr, &rec, &err), -1);
+        ck_assert_uint_eq(pr.over_readers, 1);
+        ck_assert_uint_eq(pr.first_over, 2);
+        reader_free(rd);
+    }
+    free(p);
+
+    /* D-Bus reads them all; past PCAP_MAX_CAPLEN nothing is accepted. */
+    p = big_pcap(231, dbus, 2, &len);
+    rd = mk_reader(p, len, 4096, true);
+    ck_assert_int_eq(pcap_open(&pr, rd, NULL, &err), 0);
+    pcap_allow_record(&pr, UINT32_MAX);
+    ck_assert_int_eq(pcap_next(&pr, &rec, &err), 1);
+    ck_assert_uint_eq(pr.over_readers, 0);
+    ck_assert_int_eq(pcap_next(&pr, &rec, &err), -1);
+    ck_assert_str_eq(err.msg, "offset 300040: record #2: captured length "
+                              "134217729 exceeds the maximum of 134217728");
+    reader_free(rd);
+    free(p);
 }
 END_TEST
 
@@ -654,6 +738,7 @@ pcap_suite(void)
         {"trunc_record_header", test_trunc_record_header},
         {"trunc_record_data", test_trunc_record_data},
         {"caplen_over_max", test_caplen_over_max},
+        {"max_record", test_max_record},
         {"many_records", test_many_records},
     };
     size_t i;

@@ -545,7 +545,7 @@ cli_run_batch(const struct inject_args *args, const struct out_opts *oo,
     bt.oo = oo;
     bt.b = b;
     bt.s = s;
-    bt.out_comp = oo->compress_given ? oo->compress : COMPRESSION_NONE;
+    bt.out_comp = cli_output_compression(oo, NULL);
     if (b->files_from != NULL) {
         rc = read_files_from(b->files_from, &from_buf, &from, &n_from);
         if (rc != 0)

@@ -93,7 +93,8 @@ struct out_opts {
 };
 
 /* The compression output gets: --compress, else by its name's suffix
- * (stdout, "-": none). */
+ * (stdout "-", or NULL in batch mode where the names follow from the
+ * compression: none). */
 enum compression cli_output_compression(const struct out_opts *oo,
                                         const char *output);
 
@@ -125,6 +126,10 @@ int cli_output_open(struct cli_output *o, const char *path,
 int cli_output_commit(struct cli_output *o, struct sc_err *err);
 /* Removes an unpublished file and frees everything; safe after commit. */
 void cli_output_close(struct cli_output *o);
+
+/* A decimal number from min to max (no sign, nothing after it) into *out;
+ * false for anything else (the caller words the usage error). */
+bool cli_parse_uint(const char *arg, uint64_t min, uint64_t max, uint64_t *out);
 
 /* Parses --max-record BYTES into o (up to 128 MiB). Returns 0 or an exit
  * code (usage error printed). */

@@ -564,8 +564,7 @@ check_inject_args(const struct inject_args *cli, const struct out_opts *oo,
 
     if (cli->n_files == 0 && !cli->discard && !(batch && b->keylog_for != NULL))
         return cli_usage_error("no secrets to inject (give -k KEYLOG)");
-    oc = batch ? (oo->compress_given ? oo->compress : COMPRESSION_NONE)
-               : cli_output_compression(oo, cli->output);
+    oc = cli_output_compression(oo, batch ? NULL : cli->output);
     return cli_check_out_opts(oo, oc);
 }
 
@@ -684,10 +683,9 @@ enum {
 static int
 parse_jobs(const char *arg, size_t *jobs)
 {
-    char *end;
-    long n = strtol(arg, &end, 10);
+    uint64_t n;
 
-    if (end == arg || *end != '\0' || n < 1 || n > 1024)
+    if (!cli_parse_uint(arg, 1, 1024, &n))
         return cli_usage_error("-j: '%s' is not a number from 1 to 1024", arg);
     *jobs = (size_t)n;
     return 0;

@@ -89,16 +89,27 @@ cli_flush_stdout(int rc)
     return EXIT_DATA;
 }
 
-int
-cli_parse_max_record(const char *arg, struct input_opts *o)
+bool
+cli_parse_uint(const char *arg, uint64_t min, uint64_t max, uint64_t *out)
 {
     char *end;
     unsigned long long n;
 
     errno = 0;
     n = strtoull(arg, &end, 10);
-    if (end == arg || *end != '\0' || arg[0] == '-' || errno != 0 || n < 1 ||
-        n > PCAP_MAX_CAPLEN)
+    if (end == arg || *end != '\0' || arg[0] == '-' || errno != 0 || n < min ||
+        n > max)
+        return false;
+    *out = n;
+    return true;
+}
+
+int
+cli_parse_max_record(const char *arg, struct input_opts *o)
+{
+    uint64_t n;
+
+    if (!cli_parse_uint(arg, 1, PCAP_MAX_CAPLEN, &n))
         return cli_usage_error("--max-record: '%s' is not a number of bytes "
                                "from 1 to %u",
                                arg, (unsigned)PCAP_MAX_CAPLEN);
@@ -110,17 +121,13 @@ int
 cli_parse_max_window(const char *arg, struct input_opts *o)
 {
     uint64_t max_mib = ZSTD_WINDOW_MAX_LIMIT >> 20;
-    char *end;
-    unsigned long long n;
+    uint64_t n;
 
-    errno = 0;
-    n = strtoull(arg, &end, 10);
-    if (end == arg || *end != '\0' || arg[0] == '-' || errno != 0 || n < 1 ||
-        n > max_mib)
+    if (!cli_parse_uint(arg, 1, max_mib, &n))
         return cli_usage_error("--max-window: '%s' is not a number of MiB "
                                "from 1 to %" PRIu64,
                                arg, max_mib);
-    o->zstd_window_max = (uint64_t)n << 20;
+    o->zstd_window_max = n << 20;
     return 0;
 }
 

@@ -16,15 +16,15 @@ cli_output_compression(const struct out_opts *oo, const char *output)
 {
     if (oo->compress_given)
         return oo->compress;
-    return strcmp(output, "-") == 0 ? COMPRESSION_NONE
-                                    : compression_for_path(output);
+    return output == NULL || strcmp(output, "-") == 0
+               ? COMPRESSION_NONE
+               : compression_for_path(output);
 }
 
 int
 cli_parse_out_opt(int opt, const char *arg, struct out_opts *oo)
 {
-    char *end;
-    long n;
+    uint64_t n;
 
     switch (opt) {
     case CLI_OPT_COMPRESS:
@@ -34,16 +34,14 @@ cli_parse_out_opt(int opt, const char *arg, struct out_opts *oo)
         oo->compress_given = true;
         return 0;
     case CLI_OPT_LEVEL:
-        n = strtol(arg, &end, 10);
-        if (end == arg || *end != '\0' || n < 1 || n > 99)
+        if (!cli_parse_uint(arg, 1, 99, &n))
             return cli_usage_error("--level: '%s' is not a compression level "
                                    "(gzip 1-9, zstd 1-19, lz4 1-12)",
                                    arg);
         oo->level = (int)n;
         return 0;
     case 'T':
-        n = strtol(arg, &end, 10);
-        if (end == arg || *end != '\0' || n < 0 || n > 256)
+        if (!cli_parse_uint(arg, 0, 256, &n))
             return cli_usage_error("--threads: '%s' is not a number from 0 "
                                    "to 256",
                                    arg);

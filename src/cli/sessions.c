@@ -250,13 +250,9 @@ cmd_sessions(int argc, char **argv)
             require = true;
             break;
         case 'F': {
-            char *end;
-            unsigned long long v;
+            uint64_t v;
 
-            errno = 0;
-            v = strtoull(optarg, &end, 10);
-            if (errno != 0 || *end != '\0' || optarg[0] == '-' || v < 16 ||
-                v > (1u << 30))
+            if (!cli_parse_uint(optarg, 16, 1u << 30, &v))
                 return cli_usage_error("--max-flows: '%s' is not a number "
                                        "from 16 to 1073741824",
                                        optarg);

@@ -195,20 +195,12 @@ lz_decompress(struct lz_source *lz, uint8_t *buf, size_t n, struct sc_err *err)
             }
             continue;
         case LZ_SKIP:
-            if (lz->skip_left == 0) {
-                lz->state = LZ_NEXT;
-                continue;
-            }
-            rc = reader_fill(lz->in, 1, &p, err);
+            rc = reader_skip_left(lz->in, &lz->skip_left, err);
             if (rc < 0)
                 return -1;
             if (rc == 0)
                 return lz_truncated(lz, err);
-            avail = reader_buffered(lz->in);
-            if (avail > lz->skip_left)
-                avail = (size_t)lz->skip_left;
-            reader_consume(lz->in, avail);
-            lz->skip_left -= avail;
+            lz->state = LZ_NEXT;
             continue;
         case LZ_FRAME:
             break;

@@ -156,25 +156,34 @@ reader_fill_slow(struct reader *r, size_t n, const uint8_t **p,
 int
 reader_skip(struct reader *r, uint64_t n, struct sc_err *err)
 {
+    return reader_skip_left(r, &n, err);
+}
+
+int
+reader_skip_left(struct reader *r, uint64_t *left, struct sc_err *err)
+{
     const uint8_t *p;
 
     if (reader_retain_flush(r, err) < 0)
         return -1;
-    while (n > 0) {
+    while (*left > 0) {
         size_t step = r->end - r->pos;
         int rc;
 
         if (step == 0) {
+            if (sc_interrupted)
+                return sc_err_set(err, SC_ERR_INTR, "%s: interrupted",
+                                  r->src->name);
             rc = reader_fill(r, 1, &p, err);
             if (rc <= 0)
                 return rc;
             continue;
         }
-        if (step > n)
-            step = (size_t)n;
+        if (step > *left)
+            step = (size_t)*left;
         r->pos += step;
         r->keep = r->pos;
-        n -= step;
+        *left -= step;
     }
     return 1;
 }

@@ -110,6 +110,11 @@ reader_consume(struct reader *r, size_t n)
  * the skipped bytes are not retained. */
 int reader_skip(struct reader *r, uint64_t n, struct sc_err *err);
 
+/* reader_skip of *left bytes that can be resumed: *left counts down as
+ * bytes are skipped, so after an error (I/O, SC_ERR_INTR when sc_interrupted
+ * is set) a second call goes on where the first stopped. */
+int reader_skip_left(struct reader *r, uint64_t *left, struct sc_err *err);
+
 /* Offset of the current position from the start of the stream. */
 static inline uint64_t
 reader_offset(const struct reader *r)

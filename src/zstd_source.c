@@ -202,20 +202,12 @@ zs_decompress(struct zs_source *zs, uint8_t *buf, size_t n, struct sc_err *err)
             }
             continue;
         case ZS_SKIP:
-            if (zs->skip_left == 0) {
-                zs->state = ZS_NEXT;
-                continue;
-            }
-            rc = reader_fill(zs->in, 1, &p, err);
+            rc = reader_skip_left(zs->in, &zs->skip_left, err);
             if (rc < 0)
                 return -1;
             if (rc == 0)
                 return zs_truncated(zs, err);
-            avail = reader_buffered(zs->in);
-            if (avail > zs->skip_left)
-                avail = (size_t)zs->skip_left;
-            reader_consume(zs->in, avail);
-            zs->skip_left -= avail;
+            zs->state = ZS_NEXT;
             continue;
         case ZS_FRAME:
             break;

@@ -217,6 +217,15 @@ open_stack(struct input *in, struct source *src, const struct input_opts *opts,
     rd = reader_new(src, INPUT_MAX_BUFFER, err);
     if (rd == NULL)
         return -1;
+    /* A plain file is read through mapped windows; one that cannot be
+     * mapped is read as before. */
+    if (src->mappable && !opts->no_map) {
+        struct sc_err ignored;
+
+        (void)reader_map(rd, src->map_fd, src->map_start,
+                         (uint64_t)src->size - src->map_start, &ignored);
+    }
+    in->raw = rd;
     if (sniff(rd, &fmt, &have, err) < 0)
         goto fail;
     if (have == 0) {
@@ -396,6 +405,12 @@ input_open_source(struct input *in, struct source *src,
         return -1;
     }
     return 0;
+}
+
+int
+input_verify(struct input *in, struct sc_err *err)
+{
+    return in->raw != NULL ? reader_verify(in->raw, err) : 0;
 }
 
 void

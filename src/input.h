@@ -55,10 +55,13 @@ struct input_opts {
     enum readahead_mode readahead; /* decompress on a worker thread */
     uint32_t max_record; /* pcap records accepted up to (0: the readers'
                             limit for the link type; pcap.h) */
+    bool no_map;         /* read plain files with read(2), never mapped */
 };
 
 struct input {
     struct reader *rd;            /* the capture's bytes, uncompressed */
+    struct reader *raw;           /* the file's bytes (rd, or the one under
+                                     the decompressor); not owned */
     enum cap_format format;       /* FMT_PCAP or FMT_PCAPNG */
     enum compression compression; /* how the input was compressed */
     uint32_t max_record;          /* from input_opts */
@@ -85,6 +88,12 @@ int input_open_fd(struct input *in, int fd, const char *name,
  * ownership of src. */
 int input_open_source(struct input *in, struct source *src,
                       const struct input_opts *opts, struct sc_err *err);
+
+/* 0 when the file is unchanged since it was opened (reader_verify of the
+ * file's own reader: still its size and time, no mapped page found past
+ * its end), else -1 with err. Call it after the last read, before the
+ * result is trusted. */
+int input_verify(struct input *in, struct sc_err *err);
 
 void input_close(struct input *in);
 

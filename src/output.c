@@ -2,8 +2,9 @@
  * output.c - atomic file output and the buffered writer (see output.h).
  *
  * "Nothing lost" (reliability notes §3.2): the target is only ever replaced
- * by rename(2) of a complete, fsync'ed temp file in the same directory; on
- * any failure the temp file is removed. fsync failures are fatal and never
+ * by rename(2) of a complete temp file in the same directory, fsync'ed
+ * first when it replaces a file or the caller asks (out_open); on any
+ * failure the temp file is removed. fsync failures are fatal and never
  * retried. stdout cannot be atomic: errors there only give a non-zero exit.
  */
 #include "output.h"
@@ -19,15 +20,17 @@
 #include <unistd.h>
 
 int
-out_open(struct out_file *o, const char *path, struct sc_err *err)
+out_open(struct out_file *o, const char *path, bool sync, struct sc_err *err)
 {
     char *dcopy = NULL, *bcopy = NULL;
     const char *dir, *base;
+    struct stat st;
     size_t n;
     int fd;
 
     memset(o, 0, sizeof(*o));
     o->fd = -1;
+    o->sync = sync;
     if (strcmp(path, "-") == 0) {
         if (isatty(STDOUT_FILENO))
             return sc_err_set(err, SC_ERR_USAGE,
@@ -60,6 +63,9 @@ out_open(struct out_file *o, const char *path, struct sc_err *err)
     }
     o->fd = fd;
     o->name = o->path;
+    /* Whatever exists under the name (a file, a link to one) is about to be
+     * replaced: sync before it goes. */
+    o->replaces = lstat(path, &st) == 0;
     free(dcopy);
     free(bcopy);
     return 0;
@@ -97,10 +103,12 @@ out_commit(struct out_file *o, struct sc_err *err)
 {
     int fd = o->fd;
 
+    bool durable = o->sync || o->replaces;
+
     if (o->is_stdout)
         return 0;
     o->fd = -1;
-    if (fsync(fd) < 0) {
+    if (durable && fsync(fd) < 0) {
         sc_err_set(err, SC_ERR_IO, "%s: fsync failed: %s", o->name,
                    strerror(errno));
         close(fd);
@@ -114,7 +122,7 @@ out_commit(struct out_file *o, struct sc_err *err)
                           o->name, strerror(errno));
     free(o->tmp);
     o->tmp = NULL;
-    return sync_dir(o->path, err);
+    return durable ? sync_dir(o->path, err) : 0;
 }
 
 void
@@ -145,10 +153,15 @@ writer_init(struct writer *w, int fd, const char *name, size_t cap,
     w->buf = malloc(cap);
     if (w->buf == NULL)
         return sc_err_set(err, SC_ERR_IO, "%s: out of memory", name);
-    /* pwrite(2) ignores the offset on an O_APPEND descriptor. */
-    w->seekable = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                  lseek(fd, 0, SEEK_CUR) == 0 &&
-                  (fcntl(fd, F_GETFL) & O_APPEND) == 0;
+    /* pwrite(2) ignores the offset on an O_APPEND descriptor, and
+     * copy_file_range(2) refuses one. */
+    if (fstat(fd, &st) == 0 && (fcntl(fd, F_GETFL) & O_APPEND) == 0) {
+        w->seekable = S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0;
+        if (S_ISREG(st.st_mode))
+            w->copy = WRITER_COPY_RANGE;
+        else if (S_ISFIFO(st.st_mode))
+            w->copy = WRITER_COPY_SPLICE;
+    }
     return 0;
 }
 
@@ -159,6 +172,7 @@ writer_set_sink(struct writer *w, writer_sink_fn fn, void *ctx)
     w->sink = fn;
     w->sink_ctx = ctx;
     w->seekable = false;
+    w->copy = WRITER_COPY_NONE;
 }
 
 void
@@ -241,6 +255,109 @@ writer_write(struct writer *w, const void *p, size_t n, struct sc_err *err)
         return 0;
     }
     return write_all(w, p, n, err);
+}
+
+/* errno values with which copy_file_range or splice says "not here" rather
+ * than "failed": the bytes then go through user space. */
+static bool
+copy_refused(int e)
+{
+    return e == EXDEV || e == EOPNOTSUPP || e == EINVAL || e == ENOSYS ||
+           e == EBADF || e == ETXTBSY || e == EPERM || e == EAGAIN;
+}
+
+/* The kernel part of writer_copy: copies what it can and advances *in_off,
+ * *n; stops (0) when the kernel refuses or the input ends. */
+static int
+copy_kernel(struct writer *w, int in_fd, uint64_t *in_off, uint64_t *n,
+            struct sc_err *err)
+{
+    while (*n > 0) {
+        /* At most 1 GiB a call: the kernel caps it near 2 GiB anyway. */
+        size_t step = *n > ((uint64_t)1 << 30) ? (size_t)1 << 30 : (size_t)*n;
+        size_t skew = (size_t)(*in_off % WRITER_COPY_ALIGN);
+        loff_t off = (loff_t)*in_off;
+        ssize_t got;
+
+        /* A file system shares blocks only from a block-aligned source
+         * offset, and the kernel copies a whole call when its start is
+         * not: copy up to the next 4 KiB boundary first. */
+        if (skew != 0 && step > WRITER_COPY_ALIGN - skew)
+            step = WRITER_COPY_ALIGN - skew;
+        if (sc_interrupted) {
+            sc_err_set(&w->sticky, SC_ERR_INTR, "%s: interrupted", w->name);
+            return fail_sticky(w, err);
+        }
+        got = w->copy == WRITER_COPY_RANGE
+                  ? copy_file_range(in_fd, &off, w->fd, NULL, step, 0)
+                  : splice(in_fd, &off, w->fd, NULL, step, SPLICE_F_MORE);
+        if (got > 0) {
+            *in_off += (uint64_t)got;
+            *n -= (uint64_t)got;
+            w->flushed += (uint64_t)got;
+            continue;
+        }
+        if (got == 0)
+            return 0; /* the input ended: pread tells */
+        if (errno == EINTR)
+            continue;
+        if (copy_refused(errno)) {
+            w->copy = WRITER_COPY_NONE;
+            return 0;
+        }
+        sc_err_set(&w->sticky, errno == EPIPE ? SC_ERR_PIPE : SC_ERR_IO,
+                   "%s: write failed: %s", w->name, strerror(errno));
+        return fail_sticky(w, err);
+    }
+    return 0;
+}
+
+int
+writer_copy(struct writer *w, int in_fd, uint64_t in_off, const uint8_t *p,
+            uint64_t n, const char *in_name, struct sc_err *err)
+{
+    uint64_t done;
+
+    if (w->sticky.kind != SC_ERR_NONE)
+        return fail_sticky(w, err);
+    if (w->copy != WRITER_COPY_NONE) {
+        uint64_t left = n;
+
+        if (writer_flush(w, err) < 0 ||
+            copy_kernel(w, in_fd, &in_off, &left, err) < 0)
+            return -1;
+        if (p != NULL)
+            p += n - left;
+        n = left;
+    }
+    if (p != NULL)
+        return n <= SIZE_MAX
+                   ? writer_write(w, p, (size_t)n, err)
+                   : sc_err_set(err, SC_ERR_IO, "%s: span too large", w->name);
+    /* Not in memory: through the buffer, a buffer's worth at a time. */
+    for (done = 0; done < n;) {
+        size_t step = n - done > w->cap ? w->cap : (size_t)(n - done);
+        uint8_t *b = writer_reserve(w, step, err);
+        ssize_t got;
+
+        if (b == NULL)
+            return -1;
+        got = pread(in_fd, b, step, (off_t)(in_off + done));
+        if (got < 0 && errno == EINTR && !sc_interrupted)
+            continue;
+        if (got < 0)
+            return sc_err_set(err, SC_ERR_IO, "%s: read failed: %s", in_name,
+                              strerror(errno));
+        if (got == 0)
+            return sc_err_set(err, SC_ERR_DATA,
+                              "%s: the file ended at offset %llu while "
+                              "secretcap copied it (it shrank while being "
+                              "read); nothing was written",
+                              in_name, (unsigned long long)(in_off + done));
+        writer_advance(w, (size_t)got);
+        done += (uint64_t)got;
+    }
+    return 0;
 }
 
 int

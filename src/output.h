@@ -15,6 +15,13 @@
  * sticks and every later call fails with it. EPIPE gives SC_ERR_PIPE so the
  * CLI can exit quietly.
  *
+ * writer_copy() copies bytes of another file to the output inside the
+ * kernel: copy_file_range(2) to a regular file (in-kernel on ext4,
+ * server-side on NFS 4.2, shared extents on XFS and btrfs), splice(2) to a
+ * pipe. Where the kernel refuses (other file systems, EXDEV, EOPNOTSUPP,
+ * EINVAL, ENOSYS, an O_APPEND output) it falls back, silently and for good,
+ * to copying through user space: the same bytes either way.
+ *
  * A writer can instead pass its bytes to a sink function (writer_set_sink:
  * the gzip compressor of gzip_sink.h, which writes into a second writer on
  * the fd). Bytes handed to a sink are gone: writer_patch() can then only
@@ -33,14 +40,25 @@
 struct out_file {
     int fd;
     bool is_stdout;
-    char *path; /* target (NULL for stdout) */
-    char *tmp;  /* temp file path while open (NULL once committed/aborted) */
+    bool sync;     /* fsync before the rename (out_open's rule) */
+    bool replaces; /* the target existed when the output was opened */
+    char *path;    /* target (NULL for stdout) */
+    char *tmp;     /* temp file path while open (NULL once committed/aborted) */
     const char *name; /* display name */
 };
 
 /* Opens the output. Returns 0 or -1 (SC_ERR_IO / SC_ERR_USAGE for a
- * terminal). */
-int out_open(struct out_file *o, const char *path, struct sc_err *err);
+ * terminal).
+ *
+ * Durability: out_commit() always renames a complete temp file over the
+ * target (atomic for readers and against a crash of secretcap). It fsyncs
+ * the file before the rename, and the directory after it, only where data
+ * is at stake: when the target already exists (it is replaced: an
+ * existing output, --in-place), or when sync is true (--sync, or an input
+ * about to be removed). A new file is not synced, as cp, gzip and editcap
+ * do not: after a system crash it may be missing or empty, never a mix. */
+int out_open(struct out_file *o, const char *path, bool sync,
+             struct sc_err *err);
 /* Publishes the file (no-op beyond a final check for stdout). */
 int out_commit(struct out_file *o, struct sc_err *err);
 /* Removes the temp file; safe to call twice and after commit. */
@@ -57,8 +75,9 @@ struct writer {
     const char *name;
     uint8_t *buf;
     size_t cap, used;
-    uint64_t flushed;    /* bytes passed to write(2) so far */
-    bool seekable;       /* fd is a regular file written from offset 0 */
+    uint64_t flushed; /* bytes passed to write(2) so far */
+    bool seekable;    /* fd is a regular file written from offset 0 */
+    enum { WRITER_COPY_NONE, WRITER_COPY_RANGE, WRITER_COPY_SPLICE } copy;
     writer_sink_fn sink; /* when set, bytes go here instead of write(2) */
     void *sink_ctx;
     struct sc_err sticky;
@@ -71,6 +90,27 @@ void writer_free(struct writer *w);
 /* Sends every byte that leaves the buffer to fn(ctx, ...) instead of the
  * fd (call before the first write). The writer is no longer seekable. */
 void writer_set_sink(struct writer *w, writer_sink_fn fn, void *ctx);
+
+/* True when writer_copy() may copy inside the kernel (a file or a pipe
+ * that has not refused yet, no sink). */
+static inline bool
+writer_can_copy(const struct writer *w)
+{
+    return w->copy != WRITER_COPY_NONE;
+}
+
+/* Block size that writer_copy() aligns its copies to (see there). */
+#define WRITER_COPY_ALIGN 4096u
+
+/* Writes n bytes of in_fd from file offset in_off, after what is buffered:
+ * in the kernel when it can (from the first 4 KiB boundary of in_off on in
+ * aligned calls, so that a copy-on-write file system shares the blocks
+ * where the output offset is aligned alike), else from p (the same bytes
+ * in memory) or, when p is NULL, read with pread(2). A file that ends before
+ * in_off + n is an SC_ERR_DATA error naming in_name (it shrank while being
+ * read). 0 or -1. */
+int writer_copy(struct writer *w, int in_fd, uint64_t in_off, const uint8_t *p,
+                uint64_t n, const char *in_name, struct sc_err *err);
 
 /* Writes n bytes (buffered or directly for large spans). 0 or -1. */
 int writer_write(struct writer *w, const void *p, size_t n, struct sc_err *err);

@@ -109,9 +109,9 @@ pcapng_build_idb(uint8_t *buf, enum byte_order o, uint16_t linktype,
 
 size_t
 pcapng_build_dsb_head(uint8_t *buf, enum byte_order o, uint32_t secrets_type,
-                      uint32_t secrets_len)
+                      uint32_t secrets_len, uint32_t pad)
 {
-    uint64_t len = 20 + pad4(secrets_len);
+    uint64_t len = 20 + pad4(secrets_len) + pad;
 
     assert(len <= UINT32_MAX);
     bo_put32(o, buf, PCAPNG_BT_DSB);
@@ -123,14 +123,40 @@ pcapng_build_dsb_head(uint8_t *buf, enum byte_order o, uint32_t secrets_type,
 }
 
 size_t
-pcapng_build_dsb_tail(uint8_t *buf, enum byte_order o, uint32_t secrets_len)
+pcapng_build_dsb_tail(uint8_t *buf, enum byte_order o, uint32_t secrets_len,
+                      uint32_t pad)
 {
-    uint64_t len = 20 + pad4(secrets_len);
+    uint64_t len = 20 + pad4(secrets_len) + pad;
     size_t n = (size_t)(pad4(secrets_len) - secrets_len);
 
     memset(buf, 0, n);
+    if (pad > 0) {
+        /* opt_comment (1) of pad - 8 bytes (a multiple of 4: no padding of
+         * its own), then opt_endofopt. */
+        size_t text = sizeof(PCAPNG_DSB_PAD_TEXT) - 1;
+
+        assert(pad >= PCAPNG_DSB_PAD_MIN && pad <= PCAPNG_DSB_PAD_MAX &&
+               pad % 4 == 0);
+        bo_put16(o, buf + n, 1);
+        bo_put16(o, buf + n + 2, (uint16_t)(pad - 8));
+        memcpy(buf + n + 4, PCAPNG_DSB_PAD_TEXT, text);
+        memset(buf + n + 4 + text, ' ', pad - 8 - text);
+        bo_put32(o, buf + n + pad - 4, 0);
+        n += pad;
+    }
     bo_put32(o, buf + n, (uint32_t)len);
     return n + 4;
+}
+
+uint32_t
+pcapng_dsb_pad(uint64_t gap)
+{
+    uint32_t g = (uint32_t)(gap % PCAPNG_ALIGN);
+
+    assert(g % 4 == 0);
+    if (g == 0)
+        return 0;
+    return g >= PCAPNG_DSB_PAD_MIN ? g : g + PCAPNG_ALIGN;
 }
 
 void

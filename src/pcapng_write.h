@@ -97,17 +97,41 @@ pcapng_build_epb_tail(uint8_t *buf, enum byte_order o, uint32_t caplen,
 }
 
 /* DSB header (16 bytes: type, length, secrets type, secrets length) and
- * tail (zero padding + trailer, at most 7 bytes) for secrets_len bytes with
- * no options. Total length = 20 + pad4(secrets_len). */
+ * tail (zero padding, the alignment padding option when pad > 0, trailer)
+ * for secrets_len bytes. Total length = 20 + pad4(secrets_len) + pad; pad
+ * is 0 or a value from pcapng_dsb_pad(). The tail needs at most
+ * PCAPNG_DSB_TAIL_MAX + pad bytes. */
 #define PCAPNG_DSB_HDR_LEN 16
 #define PCAPNG_DSB_TAIL_MAX 8
 size_t pcapng_build_dsb_head(uint8_t *buf, enum byte_order o,
-                             uint32_t secrets_type, uint32_t secrets_len);
+                             uint32_t secrets_type, uint32_t secrets_len,
+                             uint32_t pad);
 size_t pcapng_build_dsb_tail(uint8_t *buf, enum byte_order o,
-                             uint32_t secrets_len);
-/* Largest secrets_len such that the whole DSB is at most 16 MiB, the block
- * size libpcap (and so tcpdump) accepts. */
-#define PCAPNG_DSB_MAX_SECRETS ((uint32_t)(16u << 20) - 20u)
+                             uint32_t secrets_len, uint32_t pad);
+
+/*
+ * Alignment for shared extents. Copy-on-write file systems (XFS, btrfs)
+ * can share an input's blocks with the output only where a byte sits at
+ * the same offset modulo their block size in both files. The DSBs that
+ * inject inserts are padded so that the bytes after them keep their input
+ * offset modulo PCAPNG_ALIGN: the padding is an opt_comment in the last
+ * DSB ("secretcap alignment padding" and spaces) and opt_endofopt, so the
+ * block list is unchanged. pcapng_dsb_pad(gap) is the pad that moves the
+ * output on by gap bytes modulo PCAPNG_ALIGN (gap a multiple of 4): 0 for
+ * 0, else gap, or gap + PCAPNG_ALIGN when gap is too short for the
+ * option; at most PCAPNG_DSB_PAD_MAX.
+ */
+#define PCAPNG_ALIGN 4096u
+#define PCAPNG_DSB_PAD_TEXT "secretcap alignment padding"
+#define PCAPNG_DSB_PAD_MIN 36u /* option header 4 + 28 + opt_endofopt 4 */
+#define PCAPNG_DSB_PAD_MAX (PCAPNG_ALIGN + PCAPNG_DSB_PAD_MIN - 4u)
+uint32_t pcapng_dsb_pad(uint64_t gap);
+
+/* Largest secrets_len such that the whole DSB, alignment padding
+ * included, is at most 16 MiB, the block size libpcap (and so tcpdump)
+ * accepts. */
+#define PCAPNG_DSB_MAX_SECRETS                                                 \
+    ((uint32_t)(16u << 20) - 20u - PCAPNG_DSB_PAD_MAX)
 
 /* Patches a copy of an input SHB for output: section length -> -1,
  * version 1.2 -> 1.0. shb points to a validated SHB of shb_len bytes in

@@ -22,6 +22,7 @@
 #include <string.h>
 
 struct ctx {
+    struct input *in;
     struct writer *w;
     const struct inject_opts *o;
     struct inject_stats *st;
@@ -39,14 +40,15 @@ progress(struct ctx *c, const struct reader *rd)
     }
 }
 
-/* Writes every non-empty secrets payload as one or more DSBs in order o.
- * Payloads larger than one DSB may hold are split at line boundaries
- * (keylog_next_chunk), so that no block exceeds libpcap's 16 MiB. */
+/* Calls fn for every DSB that the secrets give, in order: each non-empty
+ * payload as one or more DSBs, split at line boundaries
+ * (keylog_next_chunk) so that no block exceeds libpcap's 16 MiB. */
 static int
-write_dsbs(struct ctx *c, enum byte_order o, struct sc_err *err)
+each_dsb(struct ctx *c,
+         int (*fn)(struct ctx *c, const struct keylog *k, uint64_t start,
+                   size_t n, void *arg, struct sc_err *err),
+         void *arg, struct sc_err *err)
 {
-    uint8_t head[PCAPNG_DSB_HDR_LEN], tail[PCAPNG_DSB_TAIL_MAX];
-
     for (size_t i = 0; i < c->o->n_secrets; i++) {
         const struct keylog *k = c->o->secrets[i];
         uint64_t pos = 0, start;
@@ -58,19 +60,70 @@ write_dsbs(struct ctx *c, enum byte_order o, struct sc_err *err)
                 return -1;
             if (n == 0)
                 break;
-            if (writer_write(
-                    c->w, head,
-                    pcapng_build_dsb_head(head, o, k->type, (uint32_t)n),
-                    err) < 0 ||
-                keylog_each(k, start, n, writer_put, c->w, err) < 0 ||
-                writer_write(c->w, tail,
-                             pcapng_build_dsb_tail(tail, o, (uint32_t)n),
-                             err) < 0)
+            if (fn(c, k, start, n, arg, err) < 0)
                 return -1;
-            c->st->dsbs_added++;
         }
     }
     return 0;
+}
+
+struct dsb_plan {
+    uint64_t bytes, count; /* of the DSBs, unpadded */
+    uint64_t written;      /* DSBs written so far */
+    uint32_t pad;          /* for the last one */
+    enum byte_order order;
+};
+
+static int
+plan_dsb(struct ctx *c, const struct keylog *k, uint64_t start, size_t n,
+         void *arg, struct sc_err *err)
+{
+    struct dsb_plan *pl = arg;
+
+    (void)c, (void)k, (void)start, (void)err;
+    pl->bytes += 20 + pad4(n);
+    pl->count++;
+    return 0;
+}
+
+static int
+write_dsb(struct ctx *c, const struct keylog *k, uint64_t start, size_t n,
+          void *arg, struct sc_err *err)
+{
+    struct dsb_plan *pl = arg;
+    uint8_t head[PCAPNG_DSB_HDR_LEN];
+    uint8_t tail[PCAPNG_DSB_TAIL_MAX + PCAPNG_DSB_PAD_MAX];
+    uint32_t pad = ++pl->written == pl->count ? pl->pad : 0;
+
+    if (writer_write(
+            c->w, head,
+            pcapng_build_dsb_head(head, pl->order, k->type, (uint32_t)n, pad),
+            err) < 0 ||
+        keylog_each(k, start, n, writer_put, c->w, err) < 0 ||
+        writer_write(c->w, tail,
+                     pcapng_build_dsb_tail(tail, pl->order, (uint32_t)n, pad),
+                     err) < 0)
+        return -1;
+    c->st->dsbs_added++;
+    return 0;
+}
+
+/* Writes the DSBs in order o. next_in: the input offset of the byte that
+ * follows them in the output, or UINT64_MAX when none does (or the output
+ * is no copy of the input: pcap); with o->align the last DSB is padded so
+ * that this byte lands at its input offset modulo PCAPNG_ALIGN
+ * (pcapng_write.h). */
+static int
+write_dsbs(struct ctx *c, enum byte_order o, uint64_t next_in,
+           struct sc_err *err)
+{
+    struct dsb_plan pl = {0, 0, 0, 0, o};
+
+    if (each_dsb(c, plan_dsb, &pl, err) < 0)
+        return -1;
+    if (c->o->align && next_in != UINT64_MAX && pl.count > 0)
+        pl.pad = pcapng_dsb_pad(next_in - writer_offset(c->w) - pl.bytes);
+    return each_dsb(c, write_dsb, &pl, err);
 }
 
 /* ---- pcap -> pcapng ---------------------------------------------------- */
@@ -229,7 +282,7 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
                              pr.hdr.fcs_present ? (int)pr.hdr.fcs_bits : -1),
             err) < 0)
         return -1;
-    if (write_dsbs(c, BO_LE, err) < 0)
+    if (write_dsbs(c, BO_LE, UINT64_MAX, err) < 0)
         return -1;
     while ((rc = pcap_next(&pr, &rec, err)) == 1) {
         if (snaplen != 0 && rec.caplen > snaplen) {
@@ -261,10 +314,16 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
 
 /* ---- pcapng -> pcapng -------------------------------------------------- */
 
+/* Pass-through bytes: copied in the kernel from a mapped file (shared
+ * extents where the file system can), else written from memory. */
 static int
-retain_to_writer(void *ctx, const uint8_t *p, size_t n, struct sc_err *err)
+retain_to_writer(void *ctx, const struct reader_span *s, struct sc_err *err)
 {
-    return writer_write(ctx, p, n, err);
+    struct ctx *c = ctx;
+
+    if (s->fd >= 0)
+        return writer_copy(c->w, s->fd, s->foff, s->p, s->n, c->in->name, err);
+    return writer_write(c->w, s->p, (size_t)s->n, err);
 }
 
 /* Writes the SHB of block b with section length -1 and version 1.0; only
@@ -306,14 +365,19 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
         if (keylog_len(c->o->secrets[i]) > 0)
             have_secrets = true;
     pcapng_init(&pr, in->rd);
-    reader_set_retain(in->rd, retain_to_writer, c->w);
+    reader_set_retain(in->rd, retain_to_writer, c);
+    /* From a mapped file into a file or pipe the kernel copies: then the
+     * reader retains across its windows, and the pass-through bytes go
+     * in a few large copies (one, for a single section). */
+    reader_retain_unbounded(in->rd,
+                            reader_mapped(in->rd) && writer_can_copy(c->w));
     while ((rc = pcapng_next(&pr, &b, err)) == 1) {
         c->st->blocks++;
         /* The DSBs go after the SHB and the IDBs that directly follow it,
          * before any other block (and before the next section). */
         if (pending && b.type != PCAPNG_BT_IDB) {
             if (reader_retain_flush_to(in->rd, b.offset, err) < 0 ||
-                write_dsbs(c, sec_order, err) < 0)
+                write_dsbs(c, sec_order, b.offset, err) < 0)
                 goto fail;
             pending = false;
         }
@@ -354,7 +418,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
         goto fail;
     if (reader_retain_flush(in->rd, err) < 0)
         goto fail;
-    if (pending && write_dsbs(c, sec_order, err) < 0)
+    if (pending && write_dsbs(c, sec_order, UINT64_MAX, err) < 0)
         goto fail;
     reader_set_retain(in->rd, NULL, NULL);
     pcapng_free(&pr);
@@ -369,7 +433,8 @@ int
 inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
            struct inject_stats *st, struct sc_err *err)
 {
-    struct ctx c = {w, o, st, 0};
+    struct ctx c = {in, w, o, st, 0};
+    struct sc_err changed;
     int rc;
 
     memset(st, 0, sizeof(*st));
@@ -380,6 +445,13 @@ inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
         o->progress(o->progress_ctx, st->bytes_in);
     if (rc == 0 && writer_flush(w, err) < 0)
         rc = -1;
+    /* An input that changed under us explains any error it caused (zeros
+     * where a truncated mapping was, a copy that came up short), and makes
+     * a result that looked fine untrustworthy. */
+    if (input_verify(in, &changed) < 0) {
+        *err = changed;
+        rc = -1;
+    }
     st->bytes_out = writer_offset(w);
     return rc;
 }

@@ -16,6 +16,20 @@
  *           section's SHB and the IDBs that directly follow it, before the
  *           first other block, in that section's byte order; into the first
  *           section, or every section with all_sections.
+ * Alignment: with o->align the last DSB at each insertion point carries an
+ * opt_comment of padding (pcapng_write.h, pcapng_dsb_pad) so that the
+ * input bytes after it keep their offset modulo 4096: a copy-on-write file
+ * system can then share the input's blocks with the output. The rule
+ * depends on the input and the options only, so the bytes are the same on
+ * every output. Blocks dropped later in the file shift what follows them
+ * again (only an insertion pads).
+ *
+ * Pass-through bytes from a plain file that is mapped (reader.h) go to the
+ * writer with writer_copy(): copy_file_range or splice, no copy through
+ * user space, falling back silently where the kernel refuses. At the end
+ * the input is verified (input_verify): a file that changed while it was
+ * read is an error, whatever the rest of the run said.
+ *
  * Secrets larger than one DSB may hold (PCAPNG_DSB_MAX_SECRETS, the 16 MiB
  * libpcap limit) are split at line boundaries into several DSBs.
  *
@@ -45,6 +59,7 @@ struct inject_opts {
     uint32_t discard_type; /* ...of this secrets type only (0: all types) */
     bool all_sections;     /* inject into every section, not just the first */
     bool salvage;          /* keep what precedes a cut (see above) */
+    bool align;            /* pad inserted DSBs (see above) */
     const char *userappl;  /* shb_userappl for pcap input */
     const struct sc_diag *diag;
     /* Called with the input offset (uncompressed bytes read so far) about

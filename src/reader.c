@@ -2,7 +2,8 @@
  * reader.c - buffered reader with zero-copy views and retained spans (see
  * reader.h for the contract).
  *
- * Buffer layout, all offsets into r->buf:
+ * Buffer layout, all offsets into r->buf (kept is a stream offset; keep =
+ * kept - base):
  *
  *   0 ....... keep ....... pos ....... end ....... cap
  *             |  retained  | buffered  |   free    |
@@ -12,8 +13,16 @@
  * yet consumed. To make room, the reader first hands [keep, pos) to the
  * callback, then moves [pos, end) to the front. It grows the buffer only
  * when a single fill asks for more than the buffer holds.
+ *
+ * Mapped mode: buf is a window [base, base + end) of the file, mapped from
+ * file offset map_start + base; cap == end. Making room maps the next
+ * window from the current position on (READER_MAP_WINDOW, or the fill's
+ * size), after handing over the retained bytes unless the callback takes
+ * spans not in memory (retain_any): then kept may lie before the window.
  */
 #include "reader.h"
+
+#include "filemap.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -46,38 +55,52 @@ reader_free(struct reader *r)
     if (r == NULL)
         return;
     source_close(r->src);
-    free(r->buf);
+    if (r->map != NULL) {
+        filemap_close(r->map);
+        free(r->map);
+    } else {
+        free(r->buf);
+    }
     free(r);
+}
+
+/* Hands [kept, upto) to the callback. */
+static int
+hand_over(struct reader *r, uint64_t upto, struct sc_err *err)
+{
+    if (r->kept < upto && r->retain != NULL) {
+        struct reader_span s = {NULL, upto - r->kept, r->kept, -1, 0};
+
+        if (r->kept >= r->base)
+            s.p = r->buf + (size_t)(r->kept - r->base);
+        if (r->map != NULL) {
+            s.fd = r->map_fd;
+            s.foff = r->map_start + r->kept;
+        }
+        if (r->retain(r->retain_ctx, &s, err) < 0)
+            return -1;
+    }
+    r->kept = upto;
+    return 0;
 }
 
 int
 reader_retain_flush(struct reader *r, struct sc_err *err)
 {
-    if (r->keep < r->pos && r->retain != NULL &&
-        r->retain(r->retain_ctx, r->buf + r->keep, r->pos - r->keep, err) < 0)
-        return -1;
-    r->keep = r->pos;
-    return 0;
+    return hand_over(r, r->base + r->pos, err);
 }
 
 int
 reader_retain_flush_to(struct reader *r, uint64_t upto, struct sc_err *err)
 {
-    size_t cut;
-
-    assert(upto >= r->base + r->keep && upto <= r->base + r->pos);
-    cut = (size_t)(upto - r->base);
-    if (r->keep < cut && r->retain != NULL &&
-        r->retain(r->retain_ctx, r->buf + r->keep, cut - r->keep, err) < 0)
-        return -1;
-    r->keep = cut;
-    return 0;
+    assert(upto >= r->kept && upto <= r->base + r->pos);
+    return hand_over(r, upto, err);
 }
 
 void
 reader_retain_drop(struct reader *r)
 {
-    r->keep = r->pos;
+    r->kept = r->base + r->pos;
 }
 
 void
@@ -85,7 +108,95 @@ reader_set_retain(struct reader *r, reader_retain_fn fn, void *ctx)
 {
     r->retain = fn;
     r->retain_ctx = ctx;
-    r->keep = r->pos;
+    r->retain_any = false;
+    r->kept = r->base + r->pos;
+}
+
+void
+reader_retain_unbounded(struct reader *r, bool on)
+{
+    r->retain_any = on;
+}
+
+/* Maps the window that starts at the current position and holds at least
+ * n bytes, or what is left of the file. */
+static int
+map_next(struct reader *r, size_t n, struct sc_err *err)
+{
+    uint64_t at = r->base + r->pos, left = r->map_size - at;
+    size_t want = n > READER_MAP_WINDOW ? n : READER_MAP_WINDOW;
+    const uint8_t *p;
+
+    if (!r->retain_any && reader_retain_flush(r, err) < 0)
+        return -1;
+    if (want > left)
+        want = (size_t)left;
+    if (want == 0) {
+        r->eof = true;
+        return 0;
+    }
+    p = filemap_window(r->map, r->map_fd, r->map_start + at, want, r->src->name,
+                       err);
+    if (p == NULL) {
+        r->buf = NULL;
+        r->base = at;
+        r->pos = r->end = r->cap = 0;
+        return -1;
+    }
+    r->buf = (uint8_t *)p; /* read-only: the mapped reader never writes */
+    r->base = at;
+    r->pos = 0;
+    r->end = r->cap = want;
+    r->eof = at + want == r->map_size;
+    return 0;
+}
+
+int
+reader_map(struct reader *r, int fd, uint64_t start, uint64_t size,
+           struct sc_err *err)
+{
+    struct filemap *m;
+    uint8_t *old = r->buf;
+    size_t old_cap = r->cap;
+
+    assert(r->base == 0 && r->pos == 0 && r->end == 0 && r->map == NULL);
+    m = malloc(sizeof(*m));
+    if (m == NULL)
+        return sc_err_set(err, SC_ERR_IO, "%s: out of memory", r->src->name);
+    if (filemap_open(m, err) < 0) {
+        free(m);
+        return -1;
+    }
+    r->map = m;
+    r->map_fd = fd;
+    r->map_start = start;
+    r->map_size = size;
+    /* Map the first window now: a file system that cannot map is found
+     * here, while the reader can still go on with read(2). */
+    if (map_next(r, 0, err) < 0) {
+        filemap_close(m);
+        free(m);
+        r->map = NULL;
+        r->buf = old;
+        r->cap = old_cap;
+        r->base = r->pos = r->end = 0;
+        r->eof = false;
+        return -1;
+    }
+    free(old);
+    return 0;
+}
+
+int
+reader_verify(struct reader *r, struct sc_err *err)
+{
+    if (r->map != NULL && filemap_faulted(r->map))
+        return sc_err_set(err, SC_ERR_DATA,
+                          "%s: the file shrank while secretcap read it "
+                          "(pages past its new end read as zeros); nothing "
+                          "was written",
+                          r->src->name);
+    return source_verify(r->src, err);
 }
 
 /* Makes room so that n bytes from pos fit in the buffer. */
@@ -114,7 +225,7 @@ make_room(struct reader *r, size_t n, struct sc_err *err)
         memmove(r->buf, r->buf + r->pos, have);
     }
     r->base += r->pos;
-    r->pos = r->keep = 0;
+    r->pos = 0;
     r->end = have;
     return 0;
 }
@@ -133,6 +244,15 @@ reader_fill_slow(struct reader *r, size_t n, const uint8_t **p,
                           "than the limit of %zu",
                           r->src->name, (unsigned long long)reader_offset(r), n,
                           r->max);
+    if (r->map != NULL) {
+        /* A window from here holds n bytes unless the file ends first. */
+        if (!r->eof && map_next(r, n, err) < 0)
+            return -1;
+        if (r->end - r->pos < n)
+            return 0;
+        *p = r->buf + r->pos;
+        return 1;
+    }
     if (r->pos + n > r->cap && make_room(r, n, err) < 0)
         return -1;
     while (r->end - r->pos < n && !r->eof) {
@@ -182,7 +302,7 @@ reader_skip_left(struct reader *r, uint64_t *left, struct sc_err *err)
         if (step > *left)
             step = (size_t)*left;
         r->pos += step;
-        r->keep = r->pos;
+        r->kept = r->base + r->pos;
         *left -= step;
     }
     return 1;

@@ -20,6 +20,16 @@
  * straight from the buffer. reader_retain_drop() forgets the consumed bytes
  * instead (a block that is replaced or removed). Spans are handed over in
  * stream order and each byte at most once.
+ *
+ * Mapped files: reader_map() switches a reader over a plain regular file to
+ * windows of the file mapped read-only (filemap.h) instead of a buffer
+ * filled by read(2): the same views and contract, no copy. Each span then
+ * also names the file and its offset there, so that a consumer can copy it
+ * in the kernel (copy_file_range, splice); one that says so
+ * (reader_retain_unbounded) gets spans that may be far larger than a
+ * window and no longer in memory (p NULL), handed over only when the owner
+ * flushes. reader_verify() tells whether the file changed while it was read
+ * (it shrank under a window, or its size or time differ from the start).
  */
 #ifndef SC_READER_H
 #define SC_READER_H
@@ -35,8 +45,23 @@
 /* Initial buffer size. */
 #define READER_CHUNK ((size_t)1 << 20)
 
-typedef int (*reader_retain_fn)(void *ctx, const uint8_t *p, size_t n,
+/* Size of a mapped window (more when one fill asks for more). */
+#define READER_MAP_WINDOW ((size_t)8 << 20)
+
+/* Consumed bytes handed to the retain callback. */
+struct reader_span {
+    const uint8_t *p; /* the n bytes; NULL when not in memory (only for a
+                         reader_retain_unbounded reader) */
+    uint64_t n;
+    uint64_t off;  /* stream offset of the first byte */
+    int fd;        /* the plain file they are in (a mapped reader), or -1 */
+    uint64_t foff; /* their offset in that file */
+};
+
+typedef int (*reader_retain_fn)(void *ctx, const struct reader_span *s,
                                 struct sc_err *err);
+
+struct filemap;
 
 /*
  * The fields are private to reader.c (see the layout there). They are in
@@ -46,13 +71,19 @@ typedef int (*reader_retain_fn)(void *ctx, const uint8_t *p, size_t n,
  */
 struct reader {
     struct source *src;
-    uint8_t *buf;
+    uint8_t *buf; /* the buffer, or the mapped window (never written) */
     size_t cap, max;
-    size_t keep, pos, end;
+    size_t pos, end;
     uint64_t base; /* stream offset of buf[0] */
+    uint64_t kept; /* stream offset of the first retained byte */
     bool eof;
     reader_retain_fn retain;
     void *retain_ctx;
+    bool retain_any;     /* the callback takes spans not in memory */
+    struct filemap *map; /* mapped mode: the window; NULL: buffer mode */
+    int map_fd;
+    uint64_t map_start; /* file offset of stream offset 0 */
+    uint64_t map_size;  /* stream bytes in the file */
 };
 
 /* Creates a reader over src and takes ownership of it (closed by
@@ -102,7 +133,7 @@ reader_consume(struct reader *r, size_t n)
     assert(n <= r->end - r->pos);
     r->pos += n;
     if (r->retain == NULL)
-        r->keep = r->pos;
+        r->kept = r->base + r->pos;
 }
 
 /* Reads and discards n bytes (which may exceed the buffer). Returns 1, 0 if
@@ -129,7 +160,27 @@ reader_source(const struct reader *r)
     return r->src;
 }
 
+/* Switches r, before anything was read, to windows mapped from fd (a
+ * regular file whose stream offset 0 is at file offset start, size bytes
+ * from there). Returns 0, or -1 when the file cannot be mapped: then r is
+ * unchanged and reads as before. */
+int reader_map(struct reader *r, int fd, uint64_t start, uint64_t size,
+               struct sc_err *err);
+/* True when r reads a mapped file. */
+static inline bool
+reader_mapped(const struct reader *r)
+{
+    return r->map != NULL;
+}
+/* 0 when the input is unchanged since it was opened, else -1 with err
+ * (SC_ERR_DATA) saying what changed: a mapped page found past the end of
+ * the file, or the source's own check (source.h verify). */
+int reader_verify(struct reader *r, struct sc_err *err);
+
 void reader_set_retain(struct reader *r, reader_retain_fn fn, void *ctx);
+/* The callback takes spans that are not (all) in memory (p NULL): a
+ * mapped reader then keeps retaining across windows. */
+void reader_retain_unbounded(struct reader *r, bool on);
 int reader_retain_flush(struct reader *r, struct sc_err *err);
 /* Hands over only the retained bytes before stream offset `upto` (which must
  * lie within the retained span); the rest stay retained. Used to insert a

@@ -18,6 +18,8 @@ struct fd_source {
     int fd;
     bool own_fd;
     int tee_fd; /* -1, or where every byte read is copied */
+    bool regular;
+    struct stat st; /* at creation (regular files) */
 };
 
 /* Copies n bytes read to the tee file. */
@@ -67,6 +69,34 @@ fd_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
     }
 }
 
+static int
+fd_verify(struct source *s, struct sc_err *err)
+{
+    struct fd_source *fs = (struct fd_source *)s;
+    struct stat now;
+
+    if (!fs->regular)
+        return 0;
+    if (fstat(fs->fd, &now) < 0)
+        return sc_err_set(err, SC_ERR_IO, "%s: cannot stat: %s", s->name,
+                          strerror(errno));
+    if (now.st_size != fs->st.st_size)
+        return sc_err_set(err, SC_ERR_DATA,
+                          "%s: the file changed while secretcap read it (%lld "
+                          "bytes at the start, %lld now): a capture still "
+                          "being written? Let it finish, or copy it first",
+                          s->name, (long long)fs->st.st_size,
+                          (long long)now.st_size);
+    if (now.st_mtim.tv_sec != fs->st.st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != fs->st.st_mtim.tv_nsec)
+        return sc_err_set(err, SC_ERR_DATA,
+                          "%s: the file changed while secretcap read it (it "
+                          "was modified): a capture still being written? Let "
+                          "it finish, or copy it first",
+                          s->name);
+    return 0;
+}
+
 static void
 fd_close(struct source *s)
 {
@@ -98,8 +128,21 @@ source_fd_tee(int fd, bool own_fd, const char *name, int tee_fd,
     fs->base.close = fd_close;
     fs->base.name = name;
     fs->base.size = -1;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+    fs->base.verify = fd_verify;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        off_t at = lseek(fd, 0, SEEK_CUR);
+
         fs->base.size = st.st_size;
+        fs->regular = true;
+        fs->st = st;
+        /* Stream offset 0 is where the fd is now (stdin may be a file
+         * read from its middle). */
+        if (tee_fd < 0 && at >= 0 && at < st.st_size) {
+            fs->base.mappable = true;
+            fs->base.map_fd = fd;
+            fs->base.map_start = (uint64_t)at;
+        }
+    }
     fs->fd = fd;
     fs->own_fd = own_fd;
     fs->tee_fd = tee_fd;

@@ -28,13 +28,24 @@ struct source {
                     struct sc_err *err);
     /* Releases the source and everything it owns. */
     void (*close)(struct source *s);
+    /* Optional (NULL): 0 when the bytes are still those that were read,
+     * else -1 with an SC_ERR_DATA message saying what changed. */
+    int (*verify)(struct source *s, struct sc_err *err);
     const char *name; /* display name for messages; owned by the creator */
     int64_t size;     /* total bytes if known (regular file), else -1 */
     bool inflating;   /* true for a decompressing source: offsets in
                          messages are "uncompressed" */
+    /* A plain regular file that may be mapped instead of read: map_fd,
+     * with stream offset 0 at file offset map_start (reader_map). */
+    bool mappable;
+    int map_fd;
+    uint64_t map_start;
 };
 
-/* Wraps fd (not closed unless own_fd). name must outlive the source. */
+/* Wraps fd (not closed unless own_fd). name must outlive the source. A
+ * regular file is mappable (not with a tee) and verified: its size and
+ * modification time must be those it had when the source was made (a
+ * capture still being written, a file replaced under secretcap). */
 struct source *source_fd(int fd, bool own_fd, const char *name,
                          struct sc_err *err);
 
@@ -53,6 +64,12 @@ static inline ssize_t
 source_read(struct source *s, uint8_t *buf, size_t n, struct sc_err *err)
 {
     return s->read(s, buf, n, err);
+}
+
+static inline int
+source_verify(struct source *s, struct sc_err *err)
+{
+    return s->verify != NULL ? s->verify(s, err) : 0;
 }
 
 static inline void

@@ -348,13 +348,17 @@ run_child(const struct batch *bt, const struct job *j, int fd)
 {
     struct cli_result res = {0};
     struct sc_err err = {0};
+    struct out_opts oo = *bt->oo;
     ssize_t put;
 
+    /* --rm: the original goes only once its result is on disk. */
+    if (bt->b->rm)
+        oo.sync = true;
     if (make_parent_dirs(j->output, &err) < 0) {
         res.status = EXIT_DATA;
         snprintf(res.error, sizeof(res.error), "%s", err.msg);
     } else {
-        cli_inject_file(bt->args, bt->oo, bt->s, j->input, j->output, j->keylog,
+        cli_inject_file(bt->args, &oo, bt->s, j->input, j->output, j->keylog,
                         bt->b->in_place, false, &res);
         if (res.status == 0 && bt->b->in_place && bt->b->rm &&
             strcmp(j->input, j->output) != 0 && unlink(j->input) < 0) {

@@ -90,6 +90,7 @@ struct out_opts {
     enum compression compress; /* with compress_given */
     int level;                 /* 0: not given (the format's default) */
     int threads; /* -T N: zstd workers, 0: one per CPU; -1: not given */
+    bool sync;   /* --sync: fsync a new output too (output.h out_open) */
 };
 
 /* The compression output gets: --compress, else by its name's suffix
@@ -101,9 +102,10 @@ enum compression cli_output_compression(const struct out_opts *oo,
 /* getopt values of the output options (outfile.c); -T is 'T'. */
 #define CLI_OPT_COMPRESS 0x1000
 #define CLI_OPT_LEVEL 0x1001
+#define CLI_OPT_SYNC 0x1002
 
-/* Parses --compress, --level or -T/--threads (opt) into oo. Returns 0 or
- * an exit code (usage error printed). */
+/* Parses --compress, --level, -T/--threads or --sync (opt) into oo. Returns 0
+ * or an exit code (usage error printed). */
 int cli_parse_out_opt(int opt, const char *arg, struct out_opts *oo);
 
 /* Checks oo against the output's compression oc: a format this build has,

@@ -119,7 +119,7 @@ open_out(struct ex *x, const char *path, struct out_file *o, struct writer *w,
         o->fd = STDOUT_FILENO;
         o->is_stdout = true;
         o->name = "stdout";
-    } else if (out_open(o, path, err) < 0) {
+    } else if (out_open(o, path, false, err) < 0) {
         return -1;
     }
     return writer_init(w, o->fd, o->name, (size_t)64 << 10, err);

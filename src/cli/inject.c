@@ -70,7 +70,10 @@ static const char inject_help[] =
     "                             zstd 1-19 (default 3), lz4 1-12 (default 1)\n"
     "  -T, --threads N            zstd output: worker threads; 0: one per\n"
     "                             CPU, at most 8 (default; in batch mode the\n"
-    "                             default is the CPUs divided by -j)\n" CLI_HELP_MAX_WINDOW
+    "                             default is the CPUs divided by -j)\n"
+    "      --sync                 fsync a new OUTPUT before it is renamed\n"
+    "                             into place (one that replaces a file is\n"
+    "                             always synced)\n" CLI_HELP_MAX_WINDOW
     "  -q, --quiet                no warnings and no progress line\n"
     "  -h, --help                 show this help\n"
     "\n"
@@ -104,7 +107,11 @@ static const char inject_help[] =
     "A file OUTPUT is written to a temporary file in the same directory and\n"
     "renamed over OUTPUT only when complete; on any error nothing is left\n"
     "behind and an existing OUTPUT is untouched. OUTPUT may not be INPUT or\n"
-    "one of the key logs.\n"
+    "one of the key logs. An OUTPUT that replaces a file is synced to disk\n"
+    "first (a new one with --sync). A plain pcapng INPUT file is copied in\n"
+    "the kernel where it can (shared extents on XFS and btrfs); the\n"
+    "secrets blocks are padded so that its packets keep their 4 KiB\n"
+    "alignment. An INPUT that changes while it is read is an error.\n"
     "\n"
     "When stderr is a terminal, a progress line (bytes read, percent when\n"
     "the size is known, throughput) is shown on long runs.\n"
@@ -471,6 +478,7 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
     opts.discard_existing = cli->discard;
     opts.all_sections = cli->all_sections;
     opts.salvage = cli->salvage;
+    opts.align = true;
     opts.userappl = "secretcap " SECRETCAP_VERSION;
     opts.diag = &diag;
     if (pg.start != 0) {
@@ -703,6 +711,7 @@ cmd_inject(int argc, char **argv)
         {"strict", no_argument, NULL, OPT_STRICT},
         {"compress", required_argument, NULL, CLI_OPT_COMPRESS},
         {"level", required_argument, NULL, CLI_OPT_LEVEL},
+        {"sync", no_argument, NULL, CLI_OPT_SYNC},
         {"threads", required_argument, NULL, 'T'},
         {"max-window", required_argument, NULL, OPT_MAX_WINDOW},
         {"salvage", no_argument, NULL, OPT_SALVAGE},
@@ -755,6 +764,7 @@ cmd_inject(int argc, char **argv)
             break;
         case CLI_OPT_COMPRESS:
         case CLI_OPT_LEVEL:
+        case CLI_OPT_SYNC:
         case 'T':
             if ((rc = cli_parse_out_opt(c, optarg, &oo)) != 0)
                 return rc;

@@ -47,6 +47,9 @@ cli_parse_out_opt(int opt, const char *arg, struct out_opts *oo)
                                    arg);
         oo->threads = (int)n;
         return 0;
+    case CLI_OPT_SYNC:
+        oo->sync = true;
+        return 0;
     default:
         return cli_usage_error("unknown output option");
     }
@@ -97,7 +100,7 @@ cli_output_open(struct cli_output *o, const char *path,
 
     memset(o, 0, sizeof(*o));
     o->file.fd = -1;
-    if (out_open(&o->file, path, err) < 0 ||
+    if (out_open(&o->file, path, oo->sync, err) < 0 ||
         writer_init(&o->w, o->file.fd, o->file.name, WRITER_BUF, err) < 0)
         return -1;
     if (oc == COMPRESSION_NONE)

@@ -38,6 +38,8 @@ static const char strip_help[] =
     "                     1-19, default 3; lz4 1-12, default 1)\n"
     "  -T, --threads N    zstd worker threads (default 0: one per CPU, at\n"
     "                     most 8)\n"
+    "      --sync         fsync a new OUTPUT before its rename (one that\n"
+    "                     replaces a file always is)\n"
     "      --max-window MIB  largest zstd window accepted (default 128)\n"
     "  -q, --quiet        no warnings\n"
     "  -h, --help         show this help\n"
@@ -56,6 +58,7 @@ cmd_strip(int argc, char **argv)
         {"type", required_argument, NULL, 't'},
         {"compress", required_argument, NULL, CLI_OPT_COMPRESS},
         {"level", required_argument, NULL, CLI_OPT_LEVEL},
+        {"sync", no_argument, NULL, CLI_OPT_SYNC},
         {"threads", required_argument, NULL, 'T'},
         {"quiet", no_argument, NULL, 'q'},
         {"max-window", required_argument, NULL, 'W'},
@@ -92,6 +95,7 @@ cmd_strip(int argc, char **argv)
             break;
         case CLI_OPT_COMPRESS:
         case CLI_OPT_LEVEL:
+        case CLI_OPT_SYNC:
         case 'T':
             if ((rc = cli_parse_out_opt(c, optarg, &oo)) != 0)
                 return rc;

@@ -53,7 +53,7 @@ START_TEST(commit_publishes_and_replaces_atomically)
 
     snprintf(target, sizeof(target), "%s/out.pcapng", dir);
     write_file(target, "old contents");
-    ck_assert_int_eq(out_open(&o, target, &err), 0);
+    ck_assert_int_eq(out_open(&o, target, false, &err), 0);
     /* The temp file sits beside the target; the target is untouched. */
     ck_assert_int_eq(tu_dir_entries(dir), 2);
     data = tu_slurp(target, &len);
@@ -86,7 +86,7 @@ START_TEST(abort_leaves_nothing_and_keeps_old_output)
 
     snprintf(target, sizeof(target), "%s/out.pcapng", dir);
     write_file(target, "keep me");
-    ck_assert_int_eq(out_open(&o, target, &err), 0);
+    ck_assert_int_eq(out_open(&o, target, false, &err), 0);
     ck_assert_int_eq(write(o.fd, "partial", 7), 7);
     out_abort(&o);
     out_abort(&o); /* twice is harmless */
@@ -105,7 +105,7 @@ START_TEST(open_in_missing_directory_fails)
     struct sc_err err = {0};
 
     snprintf(target, sizeof(target), "%s/nope/out.pcapng", dir);
-    ck_assert_int_eq(out_open(&o, target, &err), -1);
+    ck_assert_int_eq(out_open(&o, target, false, &err), -1);
     ck_assert_int_eq(err.kind, SC_ERR_IO);
     ck_assert_ptr_nonnull(strstr(err.msg, "nope/out.pcapng"));
     ck_assert_ptr_nonnull(strstr(err.msg, "No such file or directory"));

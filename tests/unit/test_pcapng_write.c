@@ -197,23 +197,99 @@ START_TEST(test_dsb)
     uint8_t buf[32];
 
     memset(buf, 0xEE, sizeof(buf));
-    ck_assert_uint_eq(pcapng_build_dsb_head(buf, BO_LE, 0x544c534bu, 5),
+    ck_assert_uint_eq(pcapng_build_dsb_head(buf, BO_LE, 0x544c534bu, 5, 0),
                       PCAPNG_DSB_HDR_LEN);
     ck_assert_mem_eq(buf, head_le, 16);
-    ck_assert_uint_eq(pcapng_build_dsb_tail(buf, BO_LE, 5), 7);
+    ck_assert_uint_eq(pcapng_build_dsb_tail(buf, BO_LE, 5, 0), 7);
     ck_assert_mem_eq(buf, tail_le, 7);
-    ck_assert_uint_eq(pcapng_build_dsb_head(buf, BO_BE, 0x544c534bu, 5),
+    ck_assert_uint_eq(pcapng_build_dsb_head(buf, BO_BE, 0x544c534bu, 5, 0),
                       PCAPNG_DSB_HDR_LEN);
     ck_assert_mem_eq(buf, head_be, 16);
-    ck_assert_uint_eq(pcapng_build_dsb_tail(buf, BO_BE, 5), 7);
+    ck_assert_uint_eq(pcapng_build_dsb_tail(buf, BO_BE, 5, 0), 7);
     ck_assert_mem_eq(buf, tail_be, 7);
     /* A multiple of 4: no padding. */
-    ck_assert_uint_eq(pcapng_build_dsb_tail(buf, BO_BE, 8), 4);
+    ck_assert_uint_eq(pcapng_build_dsb_tail(buf, BO_BE, 8, 0), 4);
     ck_assert_mem_eq(buf, tail8_be, 4);
-    /* The largest DSB is exactly 16 MiB. */
-    ck_assert_uint_eq(
-        pcapng_build_dsb_head(buf, BO_LE, 1, PCAPNG_DSB_MAX_SECRETS), 16);
+    /* The largest DSB, with the largest padding, is exactly 16 MiB. */
+    ck_assert_uint_eq(pcapng_build_dsb_head(buf, BO_LE, 1,
+                                            PCAPNG_DSB_MAX_SECRETS,
+                                            PCAPNG_DSB_PAD_MAX),
+                      16);
     ck_assert_uint_eq(bo_get32(BO_LE, buf + 4), 16u << 20);
+}
+END_TEST
+
+/* The padding rule: 0 for an aligned gap, the gap itself when it holds the
+ * option, one more page when it does not; always a multiple of 4 that
+ * moves the output by gap modulo 4096. */
+START_TEST(test_dsb_pad_rule)
+{
+    ck_assert_uint_eq(pcapng_dsb_pad(0), 0);
+    ck_assert_uint_eq(pcapng_dsb_pad(4096 * 7), 0);
+    ck_assert_uint_eq(pcapng_dsb_pad(4), 4100);
+    ck_assert_uint_eq(pcapng_dsb_pad(32), 4128);
+    ck_assert_uint_eq(pcapng_dsb_pad(36), 36);
+    ck_assert_uint_eq(pcapng_dsb_pad(4092), 4092);
+    ck_assert_uint_eq(pcapng_dsb_pad(4096 + 40), 40);
+    /* Unsigned wrap: "the output is 100 bytes past" still aligns. */
+    ck_assert_uint_eq(pcapng_dsb_pad((uint64_t)0 - 100), 3996);
+    for (uint64_t g = 0; g < 3 * 4096; g += 4) {
+        uint32_t p = pcapng_dsb_pad(g);
+
+        ck_assert_uint_eq(p % 4, 0);
+        ck_assert_uint_eq((p - g) % 4096, 0);
+        ck_assert(p == 0 ||
+                  (p >= PCAPNG_DSB_PAD_MIN && p <= PCAPNG_DSB_PAD_MAX));
+    }
+}
+END_TEST
+
+/* A padded DSB: the secrets as before, then opt_comment holding the text
+ * and spaces, opt_endofopt, the trailer; our own reader accepts it and
+ * finds the secrets unchanged. Both byte orders, every pad length. */
+START_TEST(test_dsb_padded)
+{
+    static const char secrets[] = "CLIENT_RANDOM 00 11\n";
+    uint8_t
+        blk[PCAPNG_DSB_HDR_LEN + 32 + PCAPNG_DSB_TAIL_MAX + PCAPNG_DSB_PAD_MAX];
+    uint32_t slen = sizeof(secrets) - 1;
+
+    for (int i = 0; i < 2; i++) {
+        enum byte_order o = i ? BO_BE : BO_LE;
+
+        for (uint32_t pad = PCAPNG_DSB_PAD_MIN; pad <= PCAPNG_DSB_PAD_MAX;
+             pad += 4) {
+            size_t n = pcapng_build_dsb_head(blk, o, 0x544c534bu, slen, pad);
+            struct pcapng_opt_iter it;
+            struct pcapng_opt opt;
+            struct pcapng_block b;
+            struct pcapng_dsb d;
+            struct pcapng_reader pr;
+            struct sc_err err = {0};
+
+            memcpy(blk + n, secrets, slen);
+            n += slen;
+            n += pcapng_build_dsb_tail(blk + n, o, slen, pad);
+            ck_assert_uint_eq(n, 20 + pad4(slen) + pad);
+            ck_assert_uint_eq(bo_get32(o, blk + 4), n);
+            ck_assert_uint_eq(bo_get32(o, blk + n - 4), n);
+            b = (struct pcapng_block){
+                PCAPNG_BT_DSB, (uint32_t)n, blk, o, 0, 1, 1};
+            pr = (struct pcapng_reader){.order = o, .sections = 1};
+            ck_assert_int_eq(pcapng_check_block(&pr, &b, &err), 0);
+            pcapng_dsb_fields(&b, &d);
+            ck_assert_uint_eq(d.secrets_len, slen);
+            ck_assert_mem_eq(d.secrets, secrets, slen);
+            ck_assert_int_eq(pcapng_opts_begin(&b, &it), 0);
+            ck_assert_int_eq(pcapng_opts_next(&it, &opt), 1);
+            ck_assert_uint_eq(opt.code, 1);
+            ck_assert_uint_eq(opt.len, pad - 8);
+            ck_assert_mem_eq(opt.value, PCAPNG_DSB_PAD_TEXT,
+                             sizeof(PCAPNG_DSB_PAD_TEXT) - 1);
+            ck_assert_uint_eq(opt.value[opt.len - 1], ' ');
+            ck_assert_int_eq(pcapng_opts_next(&it, &opt), 0);
+        }
+    }
 }
 END_TEST
 
@@ -261,10 +337,10 @@ build_section(uint8_t *p, enum byte_order o)
     n += pcapng_build_shb(p + n, o, "secretcap");
     n += pcapng_build_idb(p + n, o, 1, 65535, 9, 32);
     n += pcapng_build_idb(p + n, o, 101, 0, -1, -1);
-    n += pcapng_build_dsb_head(p + n, o, 0x544c534bu, slen);
+    n += pcapng_build_dsb_head(p + n, o, 0x544c534bu, slen, 0);
     memcpy(p + n, secrets, slen);
     n += slen;
-    n += pcapng_build_dsb_tail(p + n, o, slen);
+    n += pcapng_build_dsb_tail(p + n, o, slen, 0);
     n += pcapng_build_epb_head(p + n, o, 0, 0x0000000100000002ull, 3, 60, 0);
     memcpy(p + n, "abc", 3);
     n += 3;
@@ -385,6 +461,8 @@ pcapng_write_suite(void)
         {"idb", test_idb},
         {"epb", test_epb},
         {"dsb", test_dsb},
+        {"dsb_pad_rule", test_dsb_pad_rule},
+        {"dsb_padded", test_dsb_padded},
         {"shb_patch", test_shb_patch},
         {"read_back", test_read_back},
     };

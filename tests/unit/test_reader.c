@@ -9,6 +9,7 @@
  * consumed-and-not-dropped bytes, in order, each once.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,34 +240,43 @@ struct sink {
     uint8_t *buf;
     size_t len, cap;
     size_t calls;
+    uint64_t dropped; /* stream bytes dropped or skipped so far */
 };
 
 static int
-sink_cb(void *ctx, const uint8_t *p, size_t n, struct sc_err *err)
+sink_cb(void *ctx, const struct reader_span *sp, struct sc_err *err)
 {
     struct sink *s = ctx;
 
     (void)err;
-    ck_assert_uint_gt(n, 0); /* never an empty span */
-    ck_assert_uint_le(s->len + n, s->cap);
-    memcpy(s->buf + s->len, p, n);
-    s->len += n;
+    ck_assert_uint_gt(sp->n, 0); /* never an empty span */
+    ck_assert_uint_le(s->len + sp->n, s->cap);
+    ck_assert_uint_eq(sp->off, s->len + s->dropped);
+    if (sp->p != NULL) {
+        memcpy(s->buf + s->len, sp->p, sp->n);
+    } else {
+        /* Not in memory: only from a mapped file, read it there. */
+        ck_assert_int_ge(sp->fd, 0);
+        ck_assert_int_eq(pread(sp->fd, s->buf + s->len, sp->n, sp->foff),
+                         (ssize_t)sp->n);
+    }
+    s->len += sp->n;
     s->calls++;
     return 0;
 }
 
 /* Random blocks: kept (consumed), dropped the two ways the pipeline drops
  * (flush then consume then drop; consume then flush_to then drop), or
- * skipped, with random flushes. The expected output is built alongside. */
-START_TEST(test_retain)
+ * skipped, with random flushes, over r reading data. The expected output
+ * is built alongside. */
+static void
+retain_run(struct reader *r, const uint8_t *data, size_t len, uint64_t rs,
+           bool unbounded)
 {
-    size_t chunk = tu_chunks[_i], len = 5 * MiB, off = 0, exp_len = 0;
-    uint8_t *data = make_data(len, 5);
+    size_t off = 0, exp_len = 0;
     uint8_t *expect = malloc(len);
-    struct sink sink = {malloc(len), 0, len, 0};
-    struct reader *r = mem_reader(data, len, chunk, 4 * MiB);
+    struct sink sink = {malloc(len), 0, len, 0, 100};
     struct sc_err err = {0};
-    uint64_t rs = 0x9E3779B97F4A7C15ULL + _i;
     const uint8_t *p;
 
     ck_assert(expect != NULL && sink.buf != NULL);
@@ -275,6 +285,7 @@ START_TEST(test_retain)
     reader_consume(r, 100);
     off = 100;
     reader_set_retain(r, sink_cb, &sink);
+    reader_retain_unbounded(r, unbounded);
     while (off < len) {
         uint64_t x = rng_next(&rs);
         size_t b, what = (size_t)(x % 16);
@@ -288,6 +299,7 @@ START_TEST(test_retain)
             b = len - off;
         if (what == 15) {
             ck_assert_int_eq(reader_skip(r, b, &err), 1);
+            sink.dropped += b;
         } else {
             ck_assert_int_eq(reader_fill(r, b, &p, &err), 1);
             ck_assert_mem_eq(p, data + off, b);
@@ -295,10 +307,12 @@ START_TEST(test_retain)
                 ck_assert_int_eq(reader_retain_flush(r, &err), 0);
                 reader_consume(r, b);
                 reader_retain_drop(r);
+                sink.dropped += b;
             } else if (what == 14) {
                 reader_consume(r, b);
                 ck_assert_int_eq(reader_retain_flush_to(r, off, &err), 0);
                 reader_retain_drop(r);
+                sink.dropped += b;
             } else {
                 reader_consume(r, b);
                 memcpy(expect + exp_len, data + off, b);
@@ -318,19 +332,145 @@ START_TEST(test_retain)
     /* A second flush hands over nothing more. */
     ck_assert_int_eq(reader_retain_flush(r, &err), 0);
     ck_assert_uint_eq(sink.len, exp_len);
-    reader_free(r);
     free(sink.buf);
     free(expect);
+}
+
+START_TEST(test_retain)
+{
+    size_t len = 5 * MiB;
+    uint8_t *data = make_data(len, 5);
+    struct reader *r = mem_reader(data, len, tu_chunks[_i], 4 * MiB);
+
+    retain_run(r, data, len, 0x9E3779B97F4A7C15ULL + _i, false);
+    reader_free(r);
+    free(data);
+}
+END_TEST
+
+/* A reader over a temp file holding data, mapped (reader_map). */
+static struct reader *
+mapped_reader(const uint8_t *data, size_t len, size_t max, int *fd)
+{
+    struct sc_err err = {0};
+    char path[] = "/tmp/test_reader.XXXXXX";
+    struct source *s;
+    struct reader *r;
+
+    *fd = mkstemp(path);
+    ck_assert_int_ge(*fd, 0);
+    unlink(path);
+    ck_assert_int_eq(write(*fd, data, len), (ssize_t)len);
+    ck_assert_int_eq(lseek(*fd, 0, SEEK_SET), 0);
+    s = source_fd(*fd, false, "file", &err);
+    ck_assert(s != NULL && s->mappable);
+    r = reader_new(s, max, &err);
+    ck_assert(r != NULL);
+    ck_assert_int_eq(reader_map(r, s->map_fd, s->map_start, len, &err), 0);
+    ck_assert(reader_mapped(r));
+    return r;
+}
+
+/* The same invariant over mapped windows (20 MiB: several windows), with
+ * spans handed over at each window (bounded) or only when flushed, not in
+ * memory then (unbounded). */
+START_TEST(test_retain_mapped)
+{
+    size_t len = 20 * MiB;
+    uint8_t *data = make_data(len, 7);
+    int fd;
+    struct reader *r = mapped_reader(data, len, 4 * MiB, &fd);
+
+    retain_run(r, data, len, 0x1234567ULL + _i, _i == 1);
+    reader_free(r);
+    close(fd);
+    free(data);
+}
+END_TEST
+
+/* A mapped file that shrinks under the reader: the pages past the new end
+ * read as zeros (no SIGBUS kills the process) and reader_verify says so. */
+START_TEST(test_mapped_truncated)
+{
+    size_t len = 3 * MiB;
+    uint8_t *data = make_data(len, 8);
+    struct sc_err err = {0};
+    const uint8_t *p;
+    int fd;
+    struct reader *r = mapped_reader(data, len, 4 * MiB, &fd);
+
+    ck_assert_int_eq(reader_fill(r, len, &p, &err), 1);
+    ck_assert_int_eq(reader_verify(r, &err), 0);
+    ck_assert_int_eq(ftruncate(fd, 4096), 0);
+    ck_assert_uint_eq(p[100], data[100]);
+    ck_assert_uint_eq(p[2 * MiB], 0); /* would be SIGBUS */
+    ck_assert_uint_eq(p[len - 1], 0);
+    ck_assert_int_eq(reader_verify(r, &err), -1);
+    ck_assert_int_eq(err.kind, SC_ERR_DATA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "file: the file shrank"));
+    reader_free(r);
+    close(fd);
+    free(data);
+}
+END_TEST
+
+/* A file whose size changes (grows) fails the source's verify, mapped or
+ * read. */
+START_TEST(test_verify_grown)
+{
+    size_t len = 64 * 1024;
+    uint8_t *data = make_data(len, 9);
+    struct sc_err err = {0};
+    const uint8_t *p;
+    int fd;
+    struct reader *r = mapped_reader(data, len, 4 * MiB, &fd);
+
+    ck_assert_int_eq(reader_fill(r, len, &p, &err), 1);
+    ck_assert_int_eq(pwrite(fd, data, 10, (off_t)len), 10);
+    ck_assert_int_eq(reader_verify(r, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "65536 bytes at the start, 65546 "
+                                          "now"));
+    reader_free(r);
+    close(fd);
+    free(data);
+}
+END_TEST
+
+/* A fill larger than a window maps a window that large; the end of the
+ * file ends the stream as with read(2). */
+START_TEST(test_mapped_fill)
+{
+    size_t len = READER_MAP_WINDOW + 5 * MiB + 3;
+    uint8_t *data = make_data(len, 10);
+    struct sc_err err = {0};
+    const uint8_t *p;
+    int fd;
+    struct reader *r = mapped_reader(data, len, 16 * MiB, &fd);
+
+    ck_assert_int_eq(reader_fill(r, 10, &p, &err), 1);
+    reader_consume(r, 7);
+    ck_assert_int_eq(reader_fill(r, READER_MAP_WINDOW + 1000, &p, &err), 1);
+    ck_assert_mem_eq(p, data + 7, READER_MAP_WINDOW + 1000);
+    reader_consume(r, READER_MAP_WINDOW);
+    ck_assert_int_eq(reader_fill(r, len, &p, &err), 0);
+    ck_assert_uint_eq(reader_buffered(r), len - 7 - READER_MAP_WINDOW);
+    ck_assert_mem_eq(reader_ptr(r), data + 7 + READER_MAP_WINDOW,
+                     reader_buffered(r));
+    ck_assert_int_eq(reader_skip(r, reader_buffered(r), &err), 1);
+    ck_assert_int_eq(reader_fill(r, 1, &p, &err), 0);
+    ck_assert_uint_eq(reader_buffered(r), 0);
+    ck_assert_uint_eq(reader_offset(r), len);
+    reader_free(r);
+    close(fd);
     free(data);
 }
 END_TEST
 
 static int
-failing_cb(void *ctx, const uint8_t *p, size_t n, struct sc_err *err)
+failing_cb(void *ctx, const struct reader_span *sp, struct sc_err *err)
 {
     (void)ctx;
-    (void)p;
-    (void)n;
+    (void)sp;
     return sc_err_set(err, SC_ERR_IO, "out: write failed: test");
 }
 
@@ -525,6 +665,13 @@ reader_suite(void)
     ADD_LOOP(test_skip, 60);
     ADD_LOOP(test_retain, 120);
     ADD(test_retain_error, 30);
+    tc = tcase_create("test_retain_mapped");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_retain_mapped, 0, 2);
+    suite_add_tcase(s, tc);
+    ADD(test_mapped_truncated, 30);
+    ADD(test_verify_grown, 30);
+    ADD(test_mapped_fill, 30);
     ADD(test_fd_pipe, 60);
     ADD(test_fd_file, 30);
     ADD(test_fd_error, 10);

@@ -33,14 +33,14 @@ _secretcap_options()
     inject)
         echo -k --keylog -s --secrets -o --output --discard-all-secrets \
             --all-sections --strict --salvage --max-record --scope --compress --level -T --threads \
-            --max-window -O --output-dir -r --recursive --files-from \
+            --sync --max-window -O --output-dir -r --recursive --files-from \
             --keylog-for --require-keys --in-place --rm -j --jobs --report \
             --fail-fast --skip-existing -q --quiet -h --help
         ;;
     extract) echo -o --output -t --type --split --max-window -q --quiet -h --help ;;
     strip)
         echo -o --output -t --type --compress --level -T --threads \
-            --max-window -q --quiet -h --help
+            --sync --max-window -q --quiet -h --help
         ;;
     info) echo -j --json --max-window --max-record -h --help ;;
     check) echo -t --type -j --json -q --quiet -h --help ;;

@@ -91,6 +91,7 @@ __secretcap_opt inject -l scope -x -a 'all capture' -d 'which TLS key-log lines 
 __secretcap_opt 'inject strip' -l compress -x -a 'gzip zstd lz4 none' -d 'compress the output'
 __secretcap_opt 'inject strip' -l level -x -d 'compression level'
 __secretcap_opt 'inject strip' -s T -l threads -x -d 'zstd worker threads (0 = one per CPU)'
+__secretcap_opt 'inject strip' -l sync -d 'fsync a new output before its rename'
 __secretcap_opt 'inject extract strip info sessions' -l max-window -x -d 'largest zstd window on input (MiB)'
 __secretcap_opt 'inject info sessions' -l max-record -x -d 'accept pcap records up to BYTES'
 __secretcap_opt inject -s O -l output-dir -x -a '(__fish_complete_directories)' -d 'batch mode: output folder'

@@ -413,6 +413,18 @@ input_verify(struct input *in, struct sc_err *err)
     return in->raw != NULL ? reader_verify(in->raw, err) : 0;
 }
 
+int
+input_finish(struct input *in, int rc, struct sc_err *err)
+{
+    struct sc_err changed;
+
+    if (input_verify(in, &changed) < 0) {
+        *err = changed;
+        return -1;
+    }
+    return rc;
+}
+
 void
 input_close(struct input *in)
 {

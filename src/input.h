@@ -94,6 +94,12 @@ int input_open_source(struct input *in, struct source *src,
  * its end), else -1 with err. Call it after the last read, before the
  * result is trusted. */
 int input_verify(struct input *in, struct sc_err *err);
+/* For the end of a pass over in that returned rc (0 or -1 with err): a
+ * changed input explains any error it caused (zeros where a truncated
+ * mapping was, a copy that came up short) and makes a result that looked
+ * fine untrustworthy, so its message replaces err and -1 is returned;
+ * else rc. */
+int input_finish(struct input *in, int rc, struct sc_err *err);
 
 void input_close(struct input *in);
 

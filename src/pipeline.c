@@ -434,7 +434,6 @@ inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
            struct inject_stats *st, struct sc_err *err)
 {
     struct ctx c = {in, w, o, st, 0};
-    struct sc_err changed;
     int rc;
 
     memset(st, 0, sizeof(*st));
@@ -445,13 +444,7 @@ inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
         o->progress(o->progress_ctx, st->bytes_in);
     if (rc == 0 && writer_flush(w, err) < 0)
         rc = -1;
-    /* An input that changed under us explains any error it caused (zeros
-     * where a truncated mapping was, a copy that came up short), and makes
-     * a result that looked fine untrustworthy. */
-    if (input_verify(in, &changed) < 0) {
-        *err = changed;
-        rc = -1;
-    }
+    rc = input_finish(in, rc, err);
     st->bytes_out = writer_offset(w);
     return rc;
 }

@@ -275,7 +275,7 @@ scope_scan(struct scope *sc, struct input *in, const struct scope_opts *o,
     if (o != NULL && o->progress != NULL)
         o->progress(o->progress_ctx, sc->bytes);
     free(s.ifaces);
-    return rc;
+    return input_finish(in, rc, err);
 }
 
 void

@@ -48,7 +48,7 @@ secrets_each_dsb(struct input *in, dsb_fn fn, void *ctx, uint64_t *n_dsbs,
         }
     }
     pcapng_free(&pr);
-    return rc < 0 ? -1 : 0;
+    return input_finish(in, rc < 0 ? -1 : 0, err);
 }
 
 int

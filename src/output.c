@@ -9,6 +9,8 @@
  */
 #include "output.h"
 
+#include "copier.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,35 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static int
+open_device(struct out_file *o, const char *path, struct sc_err *err)
+{
+    int fd;
+
+    do
+        fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    while (fd < 0 && errno == EINTR && !sc_interrupted);
+    if (fd < 0)
+        return sc_err_set(err, SC_ERR_IO, "%s: cannot open: %s", path,
+                          strerror(errno));
+    if (isatty(fd)) {
+        close(fd);
+        return sc_err_set(err, SC_ERR_USAGE,
+                          "%s: refusing to write a binary capture to a "
+                          "terminal",
+                          path);
+    }
+    o->path = strdup(path);
+    if (o->path == NULL) {
+        close(fd);
+        return sc_err_set(err, SC_ERR_IO, "%s: out of memory", path);
+    }
+    o->fd = fd;
+    o->is_device = true;
+    o->name = o->path;
+    return 0;
+}
 
 int
 out_open(struct out_file *o, const char *path, bool sync, struct sc_err *err)
@@ -41,10 +72,23 @@ out_open(struct out_file *o, const char *path, bool sync, struct sc_err *err)
         o->name = "stdout";
         return 0;
     }
-    o->path = strdup(path);
+    /* A device or a FIFO (/dev/null, /dev/stdout, a named pipe) is written
+     * as it is, like stdout: a temp file renamed over it would replace the
+     * device with a regular file. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return open_device(o, path, err);
+    /* A symbolic link stays: the file it names is what gets replaced (the
+     * temp file goes beside that file). A dangling one is replaced. */
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        o->path = realpath(path, NULL);
+    if (o->path == NULL)
+        o->path = strdup(path);
+    if (o->path == NULL)
+        goto nomem;
+    path = o->path;
     dcopy = strdup(path);
     bcopy = strdup(path);
-    if (o->path == NULL || dcopy == NULL || bcopy == NULL)
+    if (dcopy == NULL || bcopy == NULL)
         goto nomem;
     dir = dirname(dcopy);
     base = basename(bcopy);
@@ -63,8 +107,8 @@ out_open(struct out_file *o, const char *path, bool sync, struct sc_err *err)
     }
     o->fd = fd;
     o->name = o->path;
-    /* Whatever exists under the name (a file, a link to one) is about to be
-     * replaced: sync before it goes. */
+    /* Whatever exists under the name is about to be replaced: sync before
+     * it goes. */
     o->replaces = lstat(path, &st) == 0;
     free(dcopy);
     free(bcopy);
@@ -108,6 +152,11 @@ out_commit(struct out_file *o, struct sc_err *err)
     if (o->is_stdout)
         return 0;
     o->fd = -1;
+    if (o->is_device)
+        return close(fd) < 0
+                   ? sc_err_set(err, SC_ERR_IO, "%s: close failed: %s", o->name,
+                                strerror(errno))
+                   : 0;
     if (durable && fsync(fd) < 0) {
         sc_err_set(err, SC_ERR_IO, "%s: fsync failed: %s", o->name,
                    strerror(errno));
@@ -158,9 +207,9 @@ writer_init(struct writer *w, int fd, const char *name, size_t cap,
     if (fstat(fd, &st) == 0 && (fcntl(fd, F_GETFL) & O_APPEND) == 0) {
         w->seekable = S_ISREG(st.st_mode) && lseek(fd, 0, SEEK_CUR) == 0;
         if (S_ISREG(st.st_mode))
-            w->copy = WRITER_COPY_RANGE;
+            w->copy = COPY_RANGE;
         else if (S_ISFIFO(st.st_mode))
-            w->copy = WRITER_COPY_SPLICE;
+            w->copy = COPY_SPLICE;
     }
     return 0;
 }
@@ -172,12 +221,20 @@ writer_set_sink(struct writer *w, writer_sink_fn fn, void *ctx)
     w->sink = fn;
     w->sink_ctx = ctx;
     w->seekable = false;
-    w->copy = WRITER_COPY_NONE;
+    w->copy = COPY_NONE;
+}
+
+void
+writer_copy_async(struct writer *w, bool on)
+{
+    w->async = on;
 }
 
 void
 writer_free(struct writer *w)
 {
+    copier_free(w->copier);
+    w->copier = NULL;
     free(w->buf);
     w->buf = NULL;
 }
@@ -190,10 +247,22 @@ fail_sticky(struct writer *w, struct sc_err *err)
     return -1;
 }
 
+/* Waits for a copy still running on the copier: the fd is the writer's
+ * again. 0, or -1 with the copy's error (sticky). */
+static int
+settle(struct writer *w, struct sc_err *err)
+{
+    if (w->copier != NULL && copier_wait(w->copier, &w->sticky) < 0)
+        return fail_sticky(w, err);
+    return 0;
+}
+
 /* write(2) all n bytes, retrying short writes and EINTR. */
 static int
 write_all(struct writer *w, const uint8_t *p, size_t n, struct sc_err *err)
 {
+    if (settle(w, err) < 0)
+        return -1;
     if (w->sink != NULL) {
         if (w->sink(w->sink_ctx, p, n, &w->sticky) < 0)
             return fail_sticky(w, err);
@@ -225,7 +294,7 @@ write_all(struct writer *w, const uint8_t *p, size_t n, struct sc_err *err)
 int
 writer_flush(struct writer *w, struct sc_err *err)
 {
-    if (w->sticky.kind != SC_ERR_NONE)
+    if (w->sticky.kind != SC_ERR_NONE || settle(w, err) < 0)
         return fail_sticky(w, err);
     if (w->used > 0 && write_all(w, w->buf, w->used, err) < 0)
         return -1;
@@ -257,106 +326,47 @@ writer_write(struct writer *w, const void *p, size_t n, struct sc_err *err)
     return write_all(w, p, n, err);
 }
 
-/* errno values with which copy_file_range or splice says "not here" rather
- * than "failed": the bytes then go through user space. */
-static bool
-copy_refused(int e)
-{
-    return e == EXDEV || e == EOPNOTSUPP || e == EINVAL || e == ENOSYS ||
-           e == EBADF || e == ETXTBSY || e == EPERM || e == EAGAIN;
-}
-
-/* The kernel part of writer_copy: copies what it can and advances *in_off,
- * *n; stops (0) when the kernel refuses or the input ends. */
-static int
-copy_kernel(struct writer *w, int in_fd, uint64_t *in_off, uint64_t *n,
-            struct sc_err *err)
-{
-    while (*n > 0) {
-        /* At most 1 GiB a call: the kernel caps it near 2 GiB anyway. */
-        size_t step = *n > ((uint64_t)1 << 30) ? (size_t)1 << 30 : (size_t)*n;
-        size_t skew = (size_t)(*in_off % WRITER_COPY_ALIGN);
-        loff_t off = (loff_t)*in_off;
-        ssize_t got;
-
-        /* A file system shares blocks only from a block-aligned source
-         * offset, and the kernel copies a whole call when its start is
-         * not: copy up to the next 4 KiB boundary first. */
-        if (skew != 0 && step > WRITER_COPY_ALIGN - skew)
-            step = WRITER_COPY_ALIGN - skew;
-        if (sc_interrupted) {
-            sc_err_set(&w->sticky, SC_ERR_INTR, "%s: interrupted", w->name);
-            return fail_sticky(w, err);
-        }
-        got = w->copy == WRITER_COPY_RANGE
-                  ? copy_file_range(in_fd, &off, w->fd, NULL, step, 0)
-                  : splice(in_fd, &off, w->fd, NULL, step, SPLICE_F_MORE);
-        if (got > 0) {
-            *in_off += (uint64_t)got;
-            *n -= (uint64_t)got;
-            w->flushed += (uint64_t)got;
-            continue;
-        }
-        if (got == 0)
-            return 0; /* the input ended: pread tells */
-        if (errno == EINTR)
-            continue;
-        if (copy_refused(errno)) {
-            w->copy = WRITER_COPY_NONE;
-            return 0;
-        }
-        sc_err_set(&w->sticky, errno == EPIPE ? SC_ERR_PIPE : SC_ERR_IO,
-                   "%s: write failed: %s", w->name, strerror(errno));
-        return fail_sticky(w, err);
-    }
-    return 0;
-}
-
 int
 writer_copy(struct writer *w, int in_fd, uint64_t in_off, const uint8_t *p,
             uint64_t n, const char *in_name, struct sc_err *err)
 {
-    uint64_t done;
+    enum copy_mode mode;
 
     if (w->sticky.kind != SC_ERR_NONE)
         return fail_sticky(w, err);
-    if (w->copy != WRITER_COPY_NONE) {
-        uint64_t left = n;
-
-        if (writer_flush(w, err) < 0 ||
-            copy_kernel(w, in_fd, &in_off, &left, err) < 0)
-            return -1;
+    if (w->copy == COPY_NONE) {
         if (p != NULL)
-            p += n - left;
-        n = left;
-    }
-    if (p != NULL)
-        return n <= SIZE_MAX
-                   ? writer_write(w, p, (size_t)n, err)
-                   : sc_err_set(err, SC_ERR_IO, "%s: span too large", w->name);
-    /* Not in memory: through the buffer, a buffer's worth at a time. */
-    for (done = 0; done < n;) {
-        size_t step = n - done > w->cap ? w->cap : (size_t)(n - done);
-        uint8_t *b = writer_reserve(w, step, err);
-        ssize_t got;
-
-        if (b == NULL)
+            return n <= SIZE_MAX ? writer_write(w, p, (size_t)n, err)
+                                 : sc_err_set(err, SC_ERR_IO,
+                                              "%s: span too large", w->name);
+        /* Not in memory: pread through the buffer. */
+        if (writer_flush(w, err) < 0)
             return -1;
-        got = pread(in_fd, b, step, (off_t)(in_off + done));
-        if (got < 0 && errno == EINTR && !sc_interrupted)
-            continue;
-        if (got < 0)
-            return sc_err_set(err, SC_ERR_IO, "%s: read failed: %s", in_name,
-                              strerror(errno));
-        if (got == 0)
-            return sc_err_set(err, SC_ERR_DATA,
-                              "%s: the file ended at offset %llu while "
-                              "secretcap copied it (it shrank while being "
-                              "read); nothing was written",
-                              in_name, (unsigned long long)(in_off + done));
-        writer_advance(w, (size_t)got);
-        done += (uint64_t)got;
+        mode = COPY_NONE;
+    } else {
+        if (writer_flush(w, err) < 0)
+            return -1;
+        if (w->async && w->copier == NULL) {
+            struct sc_err ignored;
+
+            w->copier = copier_new(w->fd, w->copy, w->name, &ignored);
+            w->async = w->copier != NULL; /* else: copy here */
+        }
+        if (w->copier != NULL) {
+            /* On the worker: the caller validates on meanwhile. */
+            if (copier_post(w->copier, in_fd, in_off, n, in_name, &w->sticky) <
+                0)
+                return fail_sticky(w, err);
+            w->flushed += n;
+            return 0;
+        }
+        mode = w->copy;
     }
+    if (copy_range(w->fd, &mode, in_fd, in_off, n, w->buf, w->cap, w->name,
+                   in_name, &w->sticky) < 0)
+        return fail_sticky(w, err);
+    w->copy = mode;
+    w->flushed += n;
     return 0;
 }
 
@@ -414,6 +424,8 @@ writer_patch(struct writer *w, uint64_t off, const void *p, size_t n,
 
         if (!w->seekable)
             return 0;
+        if (settle(w, err) < 0)
+            return -1;
         for (;;) {
             ssize_t put = pwrite(w->fd, b, head, (off_t)off);
 

@@ -4,10 +4,13 @@
  *
  * struct out_file: a file output is written to a temp file
  * "<dir>/.<name>.XXXXXX" (mode 0600: the result holds secrets) in the
- * destination directory; out_commit() fsyncs it, renames it over the target
- * and fsyncs the directory. out_abort() (any error or signal) removes the
- * temp file; the target is never touched before the rename. "-" means
- * stdout, which is refused when it is a terminal and cannot be atomic.
+ * destination directory; out_commit() renames it over the target, with the
+ * fsyncs that out_open() describes; out_abort() (any error or signal)
+ * removes it. The target is never touched before the rename; a symbolic
+ * link stays, and the file it names is replaced. "-" means stdout, which
+ * is refused when it is a terminal and cannot be atomic; so is an existing
+ * device or FIFO (/dev/null, /dev/stdout, a named pipe), which is opened
+ * and written as it is, never replaced.
  *
  * struct writer: buffers small writes into one large buffer (headers can be
  * built in place with writer_reserve/writer_advance) and passes large spans
@@ -35,15 +38,17 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "copier.h"
 #include "err.h"
 
 struct out_file {
     int fd;
     bool is_stdout;
-    bool sync;     /* fsync before the rename (out_open's rule) */
-    bool replaces; /* the target existed when the output was opened */
-    char *path;    /* target (NULL for stdout) */
-    char *tmp;     /* temp file path while open (NULL once committed/aborted) */
+    bool is_device; /* an existing device or FIFO, written in place */
+    bool sync;      /* fsync before the rename (out_open's rule) */
+    bool replaces;  /* the target existed when the output was opened */
+    char *path;     /* target (NULL for stdout) */
+    char *tmp; /* temp file path while open (NULL once committed/aborted) */
     const char *name; /* display name */
 };
 
@@ -75,10 +80,12 @@ struct writer {
     const char *name;
     uint8_t *buf;
     size_t cap, used;
-    uint64_t flushed; /* bytes passed to write(2) so far */
-    bool seekable;    /* fd is a regular file written from offset 0 */
-    enum { WRITER_COPY_NONE, WRITER_COPY_RANGE, WRITER_COPY_SPLICE } copy;
-    writer_sink_fn sink; /* when set, bytes go here instead of write(2) */
+    uint64_t flushed;      /* bytes passed to write(2) so far */
+    bool seekable;         /* fd is a regular file written from offset 0 */
+    enum copy_mode copy;   /* how writer_copy copies (copier.h) */
+    bool async;            /* writer_copy_async */
+    struct copier *copier; /* its worker, made at the first copy */
+    writer_sink_fn sink;   /* when set, bytes go here instead of write(2) */
     void *sink_ctx;
     struct sc_err sticky;
 };
@@ -96,11 +103,16 @@ void writer_set_sink(struct writer *w, writer_sink_fn fn, void *ctx);
 static inline bool
 writer_can_copy(const struct writer *w)
 {
-    return w->copy != WRITER_COPY_NONE;
+    return w->copy != COPY_NONE;
 }
 
-/* Block size that writer_copy() aligns its copies to (see there). */
-#define WRITER_COPY_ALIGN 4096u
+/* With on, writer_copy() only starts the kernel copy, on a worker thread
+ * (copier.h), and returns: the caller goes on while the kernel copies.
+ * Its errors come back from a later writer_copy, write or flush; every
+ * write of the writer waits for it first, so the bytes keep their order,
+ * and writer_flush returns once it is done. The spans given must stay
+ * unchanged in the source file until then (validated file bytes). */
+void writer_copy_async(struct writer *w, bool on);
 
 /* Writes n bytes of in_fd from file offset in_off, after what is buffered:
  * in the kernel when it can (from the first 4 KiB boundary of in_off on in

@@ -13,6 +13,7 @@
 #include "pipeline.h"
 
 #include "byteorder.h"
+#include "compat.h"
 #include "pcap.h"
 #include "pcapng.h"
 #include "pcapng_write.h"
@@ -198,6 +199,22 @@ salvage(struct ctx *c, struct input *in, bool started, struct sc_err *err)
     return true;
 }
 
+/* The IDB built for pcap input (n bytes at blk) can only be refused for
+ * its link type (compat.h); the records are checked by pcap.c. */
+static int
+check_built_idb(struct ctx *c, struct input *in, const uint8_t *blk, size_t n,
+                struct sc_err *err)
+{
+    struct pcapng_block b = {PCAPNG_BT_IDB, (uint32_t)n, blk, BO_LE, 0, 0, 1};
+    struct compat cmp;
+
+    compat_init(&cmp, in->name, false, c->o->strict);
+    if (compat_block(&cmp, NULL, &b, err) < 0)
+        return -1;
+    compat_report(&cmp, c->o->diag);
+    return 0;
+}
+
 static int
 run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
 {
@@ -207,6 +224,7 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
         blk[PCAPNG_SHB_MAX > PCAPNG_IDB_MAX ? PCAPNG_SHB_MAX : PCAPNG_IDB_MAX];
     uint32_t snaplen, max_caplen = 0;
     uint64_t idb_off, n_over = 0;
+    size_t n;
     int rc;
 
     if (pcap_open(&pr, in->rd, in->name, err) < 0)
@@ -222,12 +240,11 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
                      err) < 0)
         return -1;
     idb_off = writer_offset(c->w);
-    if (writer_write(
-            c->w, blk,
-            pcapng_build_idb(blk, BO_LE, pr.hdr.linktype, snaplen,
-                             pr.hdr.nsec ? 9 : -1,
-                             pr.hdr.fcs_present ? (int)pr.hdr.fcs_bits : -1),
-            err) < 0)
+    n = pcapng_build_idb(blk, BO_LE, pr.hdr.linktype, snaplen,
+                         pr.hdr.nsec ? 9 : -1,
+                         pr.hdr.fcs_present ? (int)pr.hdr.fcs_bits : -1);
+    if (check_built_idb(c, in, blk, n, err) < 0 ||
+        writer_write(c->w, blk, n, err) < 0)
         return -1;
     if (write_dsbs(c, BO_LE, err) < 0)
         return -1;
@@ -298,6 +315,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
 {
     struct pcapng_reader pr;
     struct pcapng_block b;
+    struct compat cmp;
     bool have_secrets = false, pending = false;
     enum byte_order sec_order = BO_LE;
     int rc;
@@ -306,6 +324,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
         if (keylog_len(c->o->secrets[i]) > 0)
             have_secrets = true;
     pcapng_init(&pr, in->rd);
+    compat_init(&cmp, in->name, reader_source(in->rd)->inflating, c->o->strict);
     reader_set_retain(in->rd, retain_to_writer, c->w);
     while ((rc = pcapng_next(&pr, &b, err)) == 1) {
         c->st->blocks++;
@@ -317,6 +336,11 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
                 goto fail;
             pending = false;
         }
+        /* Every block written is checked (not an input DSB dropped). */
+        if ((b.type != PCAPNG_BT_DSB || !c->o->discard_existing ||
+             !discard_this(c->o, &b)) &&
+            compat_block(&cmp, &pr, &b, err) < 0)
+            goto fail;
         switch (b.type) {
         case PCAPNG_BT_SHB:
             if (reader_retain_flush_to(in->rd, b.offset, err) < 0)
@@ -356,6 +380,9 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
         goto fail;
     if (pending && write_dsbs(c, sec_order, err) < 0)
         goto fail;
+    if (compat_end(&cmp, err) < 0)
+        goto fail;
+    compat_report(&cmp, c->o->diag);
     reader_set_retain(in->rd, NULL, NULL);
     pcapng_free(&pr);
     return 0;
@@ -376,6 +403,11 @@ inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
     rc = in->format == FMT_PCAP ? run_pcap(&c, in, err)
                                 : run_pcapng(&c, in, err);
     st->bytes_in = reader_offset(in->rd);
+    if (rc == 0 && in->trailing_zeros > 0)
+        sc_warn(o->diag,
+                "%s: decompression OK, %" PRIu64 " trailing zero bytes "
+                "ignored",
+                in->name, in->trailing_zeros);
     if (rc == 0 && o->progress != NULL)
         o->progress(o->progress_ctx, st->bytes_in);
     if (rc == 0 && writer_flush(w, err) < 0)

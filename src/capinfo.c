@@ -422,6 +422,7 @@ scan_pcapng(struct capinfo *ci, struct input *in, struct sc_err *err)
     pcapng_init(&pr, in->rd);
     while ((rc = pcapng_next(&pr, &b, err)) == 1) {
         count_block(ci, b.type);
+        compat_block(&ci->compat, &pr, &b, err);
         switch (b.type) {
         case PCAPNG_BT_SHB:
             if ((s = new_section(ci, err)) == NULL)
@@ -453,6 +454,7 @@ scan_pcapng(struct capinfo *ci, struct input *in, struct sc_err *err)
     }
     if (rc < 0)
         goto fail;
+    compat_end(&ci->compat, err);
     pcapng_free(&pr);
     return 0;
 fail:
@@ -470,6 +472,8 @@ scan_pcap(struct capinfo *ci, struct input *in, struct sc_err *err)
     struct capinfo_section *s;
     struct capinfo_iface *f;
     struct capinfo_ts t;
+    uint8_t idb[20] = {0};
+    struct pcapng_block ib = {PCAPNG_BT_IDB, 20, idb, BO_LE, 0, 0, 1};
     uint64_t div;
     int rc;
 
@@ -478,6 +482,9 @@ scan_pcap(struct capinfo *ci, struct input *in, struct sc_err *err)
     pcap_allow_record(&pr, in->max_record);
     if ((s = new_section(ci, err)) == NULL || (f = new_iface(s, err)) == NULL)
         return -1;
+    /* What the readers make of it is what they make of the link type. */
+    bo_put16(BO_LE, idb + 8, pr.hdr.linktype);
+    compat_block(&ci->compat, NULL, &ib, err);
     s->order = pr.hdr.order;
     s->major = pr.hdr.ver_major;
     s->minor = pr.hdr.ver_minor;
@@ -507,6 +514,7 @@ capinfo_scan(struct capinfo *ci, struct input *in, struct sc_err *err)
     int rc;
 
     memset(ci, 0, sizeof(*ci));
+    compat_init(&ci->compat, in->name, reader_source(in->rd)->inflating, false);
     ci->format = in->format;
     ci->compression = in->compression;
     ci->compressed_bytes = -1;
@@ -516,7 +524,7 @@ capinfo_scan(struct capinfo *ci, struct input *in, struct sc_err *err)
     rc = in->format == FMT_PCAP ? scan_pcap(ci, in, err)
                                 : scan_pcapng(ci, in, err);
     ci->bytes = reader_offset(in->rd);
-    return rc;
+    return input_finish(in, rc, err);
 }
 
 void
@@ -684,6 +692,44 @@ json_dsb(struct json *j, const struct capinfo_dsb *d)
     json_obj_end(j);
 }
 
+const struct capinfo_reader capinfo_readers[CAPINFO_N_READERS] = {
+    {COMPAT_TSHARK, "tshark"},
+    {COMPAT_TCPDUMP, "tcpdump"},
+    {COMPAT_EDITCAP, "editcap"},
+    {COMPAT_CAPINFOS, "capinfos"},
+};
+
+/* {"tshark": {"opens": true, "rule": null, "why": null}, ...}: the first
+ * rule each reader refuses the file over. */
+static void
+json_readers(struct json *j, const struct compat *c)
+{
+    char why[COMPAT_WHAT_MAX + 600];
+
+    json_obj_begin(j);
+    for (int i = 0; i < CAPINFO_N_READERS; i++) {
+        int k = compat_reason(c, capinfo_readers[i].bit);
+
+        json_key(j, capinfo_readers[i].name);
+        json_obj_begin(j);
+        json_key(j, "opens");
+        json_bool(j, k < 0);
+        json_key(j, "rule");
+        if (k < 0) {
+            json_null(j);
+            json_key(j, "why");
+            json_null(j);
+        } else {
+            json_str(j, compat_kind_name(k));
+            json_key(j, "why");
+            compat_format(c, k, false, why, sizeof(why));
+            json_str(j, why);
+        }
+        json_obj_end(j);
+    }
+    json_obj_end(j);
+}
+
 void
 capinfo_to_json(const struct capinfo *ci, const char *name,
                 const struct sc_err *err, struct json *j)
@@ -744,6 +790,11 @@ capinfo_to_json(const struct capinfo *ci, const char *name,
     for (i = 0; i < ci->n_dsbs; i++)
         json_dsb(j, &ci->dsbs[i]);
     json_arr_end(j);
+    json_key(j, "readers");
+    if (err != NULL || (ci->format != FMT_PCAP && ci->format != FMT_PCAPNG))
+        json_null(j);
+    else
+        json_readers(j, &ci->compat);
     json_key(j, "error");
     if (err != NULL)
         json_str(j, err->msg);

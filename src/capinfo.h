@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "byteorder.h"
+#include "compat.h"
 #include "err.h"
 #include "input.h"
 #include "json.h"
@@ -113,7 +114,17 @@ struct capinfo {
     uint64_t blocks;
     struct capinfo_dsb *dsbs;
     size_t n_dsbs, cap_dsbs;
+    /* What would make tshark, tcpdump, editcap or capinfos refuse the
+     * file (compat.h); pcap: its link type. */
+    struct compat compat;
 };
+
+/* The readers `info` names, in order: COMPAT_* bit and name. */
+#define CAPINFO_N_READERS 4
+extern const struct capinfo_reader {
+    unsigned bit;
+    const char *name;
+} capinfo_readers[CAPINFO_N_READERS];
 
 /* A pcapng timestamp: units of if_tsresol (raw option value) plus
  * if_tsoffset seconds -> *t. */

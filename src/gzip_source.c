@@ -55,6 +55,8 @@ struct gz_source {
     uint8_t last8[8]; /* the last 8 compressed bytes isal_inflate took */
 #endif
     struct sc_err failed; /* the data error, once state is GZ_FAILED */
+    uint64_t zeros;       /* trailing zero bytes seen so far */
+    uint64_t *zeros_out;  /* where to report them at the end, or NULL */
 };
 
 static unsigned long long
@@ -64,7 +66,8 @@ gz_offset(const struct gz_source *gz)
 }
 
 /* After a member: 1f 8b starts the next member; zero bytes up to the end
- * are tape padding (gzip(1) accepts them too); anything else is an error
+ * are tape padding (gzip(1) accepts them too, with a warning: their count
+ * goes to zeros_out for the caller's warning); anything else is an error
  * rather than silently ignored data. Returns 1 when another member starts,
  * 0 at a clean end, -1 on error. */
 static int
@@ -108,12 +111,15 @@ gz_next_member(struct gz_source *gz, struct sc_err *err)
             for (i = 0; i < avail && p[i] == 0; i++)
                 ;
             reader_consume(gz->in, i);
+            gz->zeros += i;
             if (i < avail)
                 break;
             if (sc_interrupted)
                 return sc_err_set(err, SC_ERR_INTR, "%s: interrupted",
                                   gz->base.name);
             rc = reader_fill(gz->in, 1, &p, err);
+            if (rc == 0 && gz->zeros_out != NULL)
+                *gz->zeros_out = gz->zeros; /* before the end is seen */
             if (rc <= 0)
                 return rc;
         }
@@ -390,4 +396,13 @@ gzip_source_ex(struct reader *compressed, const char *name, bool fast,
     (void)fast;
 #endif
     return &gz->base;
+}
+
+void
+gzip_source_report_zeros(struct source *s, uint64_t *zeros)
+{
+    struct gz_source *gz = (struct gz_source *)s;
+
+    *zeros = 0;
+    gz->zeros_out = zeros;
 }

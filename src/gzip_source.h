@@ -5,8 +5,10 @@
  * editcap accept). Integrity is checked: a bad header, corrupt deflate data,
  * a CRC or ISIZE mismatch, or a stream that ends inside a member is an error
  * (SC_ERR_DATA) that names the compressed offset; never a silent end.
- * Trailing zero bytes after the last member are accepted (tape padding);
- * other trailing bytes that do not start a gzip member are an error.
+ * Trailing zero bytes after the last member are accepted (tape padding)
+ * and counted for a warning (gzip(1): "decompression OK, trailing zero
+ * bytes ignored"); other trailing bytes that do not start a gzip member
+ * are an error.
  *
  * The inner reader's buffer is fed to inflate directly (no copy). When the
  * build has ISA-L (SECRETCAP_HAVE_ISAL), the deflate data is inflated by
@@ -26,6 +28,7 @@
 #include "source.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Takes ownership of `compressed` (freed on close and on failure). Uses
  * the fastest inflate the build has. */
@@ -36,6 +39,12 @@ struct source *gzip_source(struct reader *compressed, const char *name,
  * fast one is tested against). */
 struct source *gzip_source_ex(struct reader *compressed, const char *name,
                               bool fast, struct sc_err *err);
+
+/* Has gzip source s (from gzip_source) store the number of zero bytes
+ * after its last member in *zeros (0 until then) before it returns the
+ * end of the stream, so that a reader that has seen the end may read it
+ * (also from another thread: the end is handed over after it). */
+void gzip_source_report_zeros(struct source *s, uint64_t *zeros);
 
 /* True when the build has a faster inflate than zlib (ISA-L). */
 bool gzip_have_fast_inflate(void);

@@ -114,13 +114,14 @@ sniff(struct reader *rd, enum cap_format *fmt, size_t *have, struct sc_err *err)
  * from here, also on failure), run ahead on a worker thread. */
 static struct source *
 decompressor(enum compression c, struct reader *rd, const char *name,
-             const struct input_opts *opts, struct sc_err *err)
+             const struct input_opts *opts, uint64_t *zeros, struct sc_err *err)
 {
     struct source *s = NULL;
 
     switch (c) {
     case COMPRESSION_GZIP:
-        s = gzip_source(rd, name, err);
+        if ((s = gzip_source(rd, name, err)) != NULL)
+            gzip_source_report_zeros(s, zeros);
         break;
     case COMPRESSION_ZSTD:
         s = zstd_source(rd, name,
@@ -209,6 +210,7 @@ open_stack(struct input *in, struct source *src, const struct input_opts *opts,
     size_t have;
     struct reader *rd;
 
+    in->trailing_zeros = 0;
     if (opts == NULL)
         opts = &defaults;
     /* The same cap serves a plain and a compressed input: the raw reader
@@ -237,7 +239,8 @@ open_stack(struct input *in, struct source *src, const struct input_opts *opts,
         goto fail;
     comp = compression_of(fmt);
     if (comp != COMPRESSION_NONE) {
-        struct source *ds = decompressor(comp, rd, name, opts, err);
+        struct source *ds =
+            decompressor(comp, rd, name, opts, &in->trailing_zeros, err);
 
         rd = NULL; /* owned by ds now, also on failure */
         if (ds == NULL)

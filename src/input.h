@@ -67,6 +67,9 @@ struct input {
     uint32_t max_record;          /* from input_opts */
     int fd;                       /* the opened fd (for dev/ino checks) */
     const char *name;             /* display name ("-" shown as "stdin") */
+    /* gzip: zero bytes after the last member (gzip(1) warns "trailing zero
+     * bytes ignored"); valid once the reader has reached its end. */
+    uint64_t trailing_zeros;
 };
 
 /* Opens path ("-" for stdin) with opts (NULL: the defaults). Returns 0 or

@@ -85,7 +85,9 @@ pcap_parse_header(const uint8_t p[PCAP_FILE_HDR_LEN], struct pcap_header *h,
         !(h->ver_major == 543 && h->ver_minor == 0))
         return sc_err_set(err, SC_ERR_DATA, "unsupported pcap version %u.%u",
                           h->ver_major, h->ver_minor);
-    /* Offsets 8 and 12 (thiszone, sigfigs) are reserved and ignored. */
+    /* Offsets 8 and 12 (thiszone, sigfigs): readers ignore them; thiszone
+     * is kept to say so. */
+    h->thiszone = (int32_t)bo_get32(h->order, p + 8);
     h->snaplen = bo_get32(h->order, p + 16);
     lt = bo_get32(h->order, p + 20);
     if ((lt & LT_RESERVED1) != 0)

@@ -42,6 +42,7 @@ struct pcap_header {
     bool fcs_present;     /* P bit */
     uint32_t fcs_bits;    /* FCS length in bits (words * 16) when present */
     uint32_t rec_hdr_len; /* 16, or 24 for the modified format */
+    int32_t thiszone;     /* GMT offset in seconds (ignored by readers) */
 };
 
 struct pcap_record {

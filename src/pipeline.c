@@ -13,6 +13,7 @@
 #include "pipeline.h"
 
 #include "byteorder.h"
+#include "compat.h"
 #include "pcap.h"
 #include "pcapng.h"
 #include "pcapng_write.h"
@@ -251,6 +252,49 @@ salvage(struct ctx *c, struct input *in, bool started, struct sc_err *err)
     return true;
 }
 
+/* The IDB built for pcap input (n bytes at blk) can only be refused for
+ * its link type (compat.h); the records are checked by pcap.c. */
+static int
+check_built_idb(struct ctx *c, struct input *in, const uint8_t *blk, size_t n,
+                struct sc_err *err)
+{
+    struct pcapng_block b = {PCAPNG_BT_IDB, (uint32_t)n, blk, BO_LE, 0, 0, 1};
+    struct compat cmp;
+
+    compat_init(&cmp, in->name, false, c->o->strict);
+    if (compat_block(&cmp, NULL, &b, err) < 0)
+        return -1;
+    compat_report(&cmp, c->o->diag);
+    return 0;
+}
+
+/* What the pcap header or records say that the pcapng output carries
+ * differently or not at all: one warning each. */
+static void
+pcap_statements(struct ctx *c, struct input *in, const struct pcap_header *h,
+                uint64_t n_mod, uint64_t first_mod)
+{
+    if (h->fcs_present)
+        sc_warn(c->o->diag,
+                "%s: the pcap link-type field says every packet ends with a "
+                "%u-byte FCS; the output's interface says so with if_fcslen "
+                "%u (bits), which Wireshark uses the same way",
+                in->name, h->fcs_bits / 8, h->fcs_bits);
+    if (n_mod > 0)
+        sc_warn(c->o->diag,
+                "%s: modified (Kuznetzov) pcap: %" PRIu64 " record%s (the "
+                "first is #%" PRIu64 ") carry an interface index or "
+                "protocol, which pcapng has no field for: dropped (the "
+                "packet type is kept, as epb_flags)",
+                in->name, n_mod, n_mod == 1 ? "" : "s", first_mod);
+    if (h->thiszone != 0)
+        sc_warn(c->o->diag,
+                "%s: the pcap header's thiszone (%" PRId32 " s from GMT) is "
+                "dropped: pcapng has no such field, and libpcap and "
+                "Wireshark ignore it; timestamps are kept as recorded",
+                in->name, h->thiszone);
+}
+
 static int
 run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
 {
@@ -259,7 +303,8 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
     uint8_t
         blk[PCAPNG_SHB_MAX > PCAPNG_IDB_MAX ? PCAPNG_SHB_MAX : PCAPNG_IDB_MAX];
     uint32_t snaplen, max_caplen = 0;
-    uint64_t idb_off, n_over = 0;
+    uint64_t idb_off, n_over = 0, n_mod = 0, first_mod = 0;
+    size_t n;
     int rc;
 
     if (pcap_open(&pr, in->rd, in->name, err) < 0)
@@ -275,16 +320,18 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
                      err) < 0)
         return -1;
     idb_off = writer_offset(c->w);
-    if (writer_write(
-            c->w, blk,
-            pcapng_build_idb(blk, BO_LE, pr.hdr.linktype, snaplen,
-                             pr.hdr.nsec ? 9 : -1,
-                             pr.hdr.fcs_present ? (int)pr.hdr.fcs_bits : -1),
-            err) < 0)
+    n = pcapng_build_idb(blk, BO_LE, pr.hdr.linktype, snaplen,
+                         pr.hdr.nsec ? 9 : -1,
+                         pr.hdr.fcs_present ? (int)pr.hdr.fcs_bits : -1);
+    if (check_built_idb(c, in, blk, n, err) < 0 ||
+        writer_write(c->w, blk, n, err) < 0)
         return -1;
     if (write_dsbs(c, BO_LE, UINT64_MAX, err) < 0)
         return -1;
     while ((rc = pcap_next(&pr, &rec, err)) == 1) {
+        if (pr.hdr.modified && (rec.ifindex != 0 || rec.protocol != 0) &&
+            n_mod++ == 0)
+            first_mod = rec.number;
         if (snaplen != 0 && rec.caplen > snaplen) {
             n_over++;
             if (rec.caplen > max_caplen)
@@ -298,6 +345,7 @@ run_pcap(struct ctx *c, struct input *in, struct sc_err *err)
     }
     if (rc < 0 && !salvage(c, in, true, err))
         return -1;
+    pcap_statements(c, in, &pr.hdr, n_mod, first_mod);
     if (pr.over_readers > 0)
         sc_warn(c->o->diag,
                 "%s: %" PRIu64 " record%s longer than the %" PRIu32
@@ -357,6 +405,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
 {
     struct pcapng_reader pr;
     struct pcapng_block b;
+    struct compat cmp;
     bool have_secrets = false, pending = false;
     enum byte_order sec_order = BO_LE;
     int rc;
@@ -365,6 +414,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
         if (keylog_len(c->o->secrets[i]) > 0)
             have_secrets = true;
     pcapng_init(&pr, in->rd);
+    compat_init(&cmp, in->name, reader_source(in->rd)->inflating, c->o->strict);
     reader_set_retain(in->rd, retain_to_writer, c);
     /* From a mapped file into a file or pipe the kernel copies: then the
      * reader retains across its windows, and the pass-through bytes go
@@ -381,6 +431,11 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
                 goto fail;
             pending = false;
         }
+        /* Every block written is checked (not an input DSB dropped). */
+        if ((b.type != PCAPNG_BT_DSB || !c->o->discard_existing ||
+             !discard_this(c->o, &b)) &&
+            compat_block(&cmp, &pr, &b, err) < 0)
+            goto fail;
         switch (b.type) {
         case PCAPNG_BT_SHB:
             if (reader_retain_flush_to(in->rd, b.offset, err) < 0)
@@ -420,6 +475,9 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
         goto fail;
     if (pending && write_dsbs(c, sec_order, UINT64_MAX, err) < 0)
         goto fail;
+    if (compat_end(&cmp, err) < 0)
+        goto fail;
+    compat_report(&cmp, c->o->diag);
     reader_set_retain(in->rd, NULL, NULL);
     pcapng_free(&pr);
     return 0;
@@ -440,6 +498,11 @@ inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
     rc = in->format == FMT_PCAP ? run_pcap(&c, in, err)
                                 : run_pcapng(&c, in, err);
     st->bytes_in = reader_offset(in->rd);
+    if (rc == 0 && in->trailing_zeros > 0)
+        sc_warn(o->diag,
+                "%s: decompression OK, %" PRIu64 " trailing zero bytes "
+                "ignored",
+                in->name, in->trailing_zeros);
     if (rc == 0 && o->progress != NULL)
         o->progress(o->progress_ctx, st->bytes_in);
     if (rc == 0 && writer_flush(w, err) < 0)

@@ -33,6 +33,11 @@
  * Secrets larger than one DSB may hold (PCAPNG_DSB_MAX_SECRETS, the 16 MiB
  * libpcap limit) are split at line boundaries into several DSBs.
  *
+ * Reader compatibility: every block written (but for secretcap's own
+ * DSBs) goes through compat.h; at the end, one warning per kind of
+ * problem that makes tshark, tcpdump or editcap refuse the output. With
+ * o->strict the first such block is an error instead.
+ *
  * Salvage: with o->salvage, an input cut short (sc_err.cut: the stream
  * ends inside a block, a record or a compressed frame) after its first
  * section header or pcap file header is not an error: every complete block
@@ -60,7 +65,8 @@ struct inject_opts {
     bool all_sections;     /* inject into every section, not just the first */
     bool salvage;          /* keep what precedes a cut (see above) */
     bool align;            /* pad inserted DSBs (see above) */
-    const char *userappl;  /* shb_userappl for pcap input */
+    bool strict; /* a block a major reader refuses is an error (compat.h) */
+    const char *userappl; /* shb_userappl for pcap input */
     const struct sc_diag *diag;
     /* Called with the input offset (uncompressed bytes read so far) about
      * every PIPELINE_PROGRESS_STEP bytes, and once at the end; may be

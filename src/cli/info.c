@@ -27,7 +27,9 @@ static const char info_help[] =
     "name), packets, first and last packet time (UTC), blocks by type, and\n"
     "every Decryption Secrets Block: section, offset, secrets type (name and\n"
     "code), size, and for TLS the lines per label and the distinct client\n"
-    "randoms. Secrets are never shown.\n"
+    "randoms. Secrets are never shown. A last line says which readers\n"
+    "(tshark, tcpdump, editcap, capinfos) open the file, and why the\n"
+    "others refuse it.\n"
     "\n"
     "Options:\n"
     "  -j, --json  one JSON document for all inputs (see docs/info-json.md)\n"
@@ -87,8 +89,31 @@ print_dsb(const struct capinfo_dsb *d)
         printf("          problem: %s\n", d->problem);
 }
 
+/* Which readers open the file, and why the others refuse it. */
 static void
-print_text(const struct capinfo *ci, const char *name)
+print_readers(const struct capinfo *ci)
+{
+    char why[COMPAT_WHAT_MAX + 600];
+    int i;
+
+    printf("  readers:        ");
+    for (i = 0; i < CAPINFO_N_READERS; i++)
+        printf(" %s %s%s", capinfo_readers[i].name,
+               compat_reason(&ci->compat, capinfo_readers[i].bit) < 0 ? "yes"
+                                                                      : "no",
+               i + 1 < CAPINFO_N_READERS ? "," : "\n");
+    for (i = 0; i < CAPINFO_N_READERS; i++) {
+        int k = compat_reason(&ci->compat, capinfo_readers[i].bit);
+
+        if (k < 0)
+            continue;
+        compat_format(&ci->compat, k, false, why, sizeof(why));
+        printf("    %s: %s\n", capinfo_readers[i].name, why);
+    }
+}
+
+static void
+print_text(const struct capinfo *ci, const char *name, bool failed)
 {
     char b[64], r[16];
     size_t i;
@@ -164,6 +189,8 @@ print_text(const struct capinfo *ci, const char *name)
                "offset", "secrets type", "bytes", "content");
     for (i = 0; i < ci->n_dsbs; i++)
         print_dsb(&ci->dsbs[i]);
+    if (!failed)
+        print_readers(ci);
 }
 
 int
@@ -239,7 +266,7 @@ cmd_info(int argc, char **argv)
         } else if (in.rd != NULL) {
             if (i > optind)
                 putchar('\n');
-            print_text(&ci, name);
+            print_text(&ci, name, failed);
         }
         if (failed) {
             fflush(stdout);

@@ -49,7 +49,9 @@ static const char inject_help[] =
     "      --all-sections         add the secrets to every section (default:\n"
     "                             the first; tshark applies them to all)\n"
     "      --strict               an invalid key-log line is an error\n"
-    "                             (default: warning, line skipped)\n"
+    "                             (default: warning, line skipped), and so\n"
+    "                             is a block that tshark, tcpdump or editcap\n"
+    "                             refuses (default: warning, block kept)\n"
     "      --max-record BYTES     accept pcap records up to BYTES (default:\n"
     "                             what libpcap and Wireshark read for the\n"
     "                             link type, 262144 for most; a longer one\n"
@@ -479,6 +481,7 @@ inject_file(const struct inject_args *cli, const struct out_opts *oo,
     opts.all_sections = cli->all_sections;
     opts.salvage = cli->salvage;
     opts.align = true;
+    opts.strict = cli->strict;
     opts.userappl = "secretcap " SECRETCAP_VERSION;
     opts.diag = &diag;
     if (pg.start != 0) {

@@ -210,6 +210,21 @@ expect_stderr_lines() {
     fi
 }
 
+# The reader-compatibility warnings of compat.h (a reader "refuses it"
+# or "refuse it", or will not write it): true of a fixture such as one of
+# two byte orders, and checked by reader_compat.sh.
+COMPAT_WARNING='^secretcap: warning: .*(refuses? it|refuses? to write it|fail to write it)'
+
+# expect_stderr_compat_only [what]: stderr is empty but for such warnings.
+expect_stderr_compat_only() {
+    CHECKS=$((CHECKS + 1))
+    if grep -Evq -- "$COMPAT_WARNING" "$T/stderr"; then
+        fail "${1:-stderr should hold no more than reader-compatibility warnings}"
+        show_last
+        return 1
+    fi
+}
+
 expect_stderr_not_match() {  # ERE [what]
     CHECKS=$((CHECKS + 1))
     if grep -Eq -- "$1" "$T/stderr"; then
@@ -350,7 +365,11 @@ lib_selftest() {
     selftest_case 1 expect_stdout_empty
     selftest_case 0 expect_stderr_not_match 'nothing'
     selftest_case 1 expect_stderr_not_match 'err'
+    selftest_case 1 expect_stderr_compat_only
+    run bash -c 'echo "secretcap: warning: x: block #2 at offset 28: y: tcpdump refuses it (z)" >&2'
+    selftest_case 0 expect_stderr_compat_only
     run true
+    selftest_case 0 expect_stderr_compat_only
     selftest_case 0 expect_stderr_empty
     selftest_case 0 expect_stdout_empty
     selftest_case 1 expect_stderr_lines 'x'

@@ -37,6 +37,7 @@ dsb-mixed.pcapng
     3     1       944        tls 0x544c534b               353  2 lines, 2 client randoms
           CLIENT_RANDOM                      2
     4     1       1320       unknown 0x12345678            13
+  readers:         tshark yes, tcpdump yes, editcap yes, capinfos yes
 X
 expect_same "$T/stdout" "$T/want" "info text report"
 # The big-endian twin and the gzip one differ only in those lines.
@@ -61,6 +62,7 @@ pcap-nsec-be.pcap
     if   link type                 snaplen resolution tsoffset    packets  name
     0    1 ETHERNET                  65535 1e-9              0          4  -
   secrets blocks:  0
+  readers:         tshark yes, tcpdump yes, editcap yes, capinfos yes
 X
 expect_same "$T/stdout" "$T/want" "info pcap report"
 
@@ -103,6 +105,9 @@ assert a["dsbs"][3]["secrets_type"] == "0x12345678"
 assert {x["name"]: x["count"] for x in a["blocks"]} == {"SHB": 1, "IDB": 1, "DSB": 4, "EPB": 4, "ISB": 1}
 assert b["error"] and "EPB" in b["error"]
 assert c["format"] == "pcap" and c["dsbs"] == [] and c["sections"][0]["section_length"] is None
+assert b["readers"] is None
+assert a["readers"] == c["readers"] == {r: {"opens": True, "rule": None, "why": None}
+    for r in ("tshark", "tcpdump", "editcap", "capinfos")}
 PY
 fi
 # The example in docs/info-json.md is the current output.

@@ -13,7 +13,12 @@ for f in pcapng-le.pcapng pcapng-be.pcapng pcapng-3-sections-mixed.pcapng; do
     expect_rc 0 "inject $f"
     run "$S" strip -o "$T/s.pcapng" "$T/i.pcapng"
     expect_rc 0 "strip $f"
-    expect_stderr_empty
+    if [ "$f" = pcapng-3-sections-mixed.pcapng ]; then
+        # True of the output as of the input (reader_compat.sh).
+        expect_stderr_eq "secretcap: warning: $T/i.pcapng: block #9 at offset 4524: section #2 is big-endian, the first little-endian: tcpdump refuses it (libpcap reads one byte order per file)"
+    else
+        expect_stderr_empty
+    fi
     expect_same "$T/s.pcapng" "$F/$f" "strip(inject($f)) differs from $f"
 done
 # A capture that already holds a DSB: strip(inject(c)) == strip(c), and

@@ -132,9 +132,10 @@ filemap_window(struct filemap *m, int fd, uint64_t off, size_t len,
     void *p;
 
     unmap(m);
-    if (len > SIZE_MAX - skew)
-        return (void)sc_err_set(err, SC_ERR_IO, "%s: window too large", name),
-               NULL;
+    if (len > SIZE_MAX - skew) {
+        sc_err_set(err, SC_ERR_IO, "%s: window too large", name);
+        return NULL;
+    }
     p = mmap(NULL, len + skew, PROT_READ, MAP_SHARED, fd, (off_t)at);
     if (p == MAP_FAILED) {
         sc_err_set(err, SC_ERR_IO, "%s: cannot map offset %llu: %s", name,

@@ -9,8 +9,6 @@
  */
 #include "output.h"
 
-#include "copier.h"
-
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -146,7 +144,6 @@ int
 out_commit(struct out_file *o, struct sc_err *err)
 {
     int fd = o->fd;
-
     bool durable = o->sync || o->replaces;
 
     if (o->is_stdout)

@@ -1,14 +1,17 @@
 /*
- * copier.c - in-kernel range copies with a user-space fallback (see
- * copier.h).
+ * copier.c - in-kernel range copies, synchronous or on a worker thread
+ * (see copier.h).
  */
 #include "copier.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 /* errno values with which copy_file_range or splice says "not here" rather
@@ -107,4 +110,167 @@ copy_range(int out_fd, enum copy_mode *mode, int in_fd, uint64_t in_off,
         n -= (uint64_t)got;
     }
     return 0;
+}
+
+/* ---- the worker ------------------------------------------------------- */
+
+#define COPIER_BUF ((size_t)1 << 20)
+
+struct copier {
+    pthread_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a job posted, a job done, or stop */
+    int out_fd;
+    enum copy_mode mode;
+    const char *out_name;
+    uint8_t *buf; /* the fallback buffer, made when first needed */
+    bool busy, stop;
+    int in_fd;
+    uint64_t in_off, n;
+    const char *in_name;
+    struct sc_err err; /* the first job error (sticky) */
+};
+
+static void *
+worker(void *arg)
+{
+    struct copier *c = arg;
+
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        struct sc_err e = {0};
+        int rc = 0;
+
+        while (!c->busy && !c->stop)
+            pthread_cond_wait(&c->cv, &c->mu);
+        if (!c->busy)
+            break;
+        pthread_mutex_unlock(&c->mu);
+        if (c->buf == NULL && (c->buf = malloc(COPIER_BUF)) == NULL)
+            rc = sc_err_set(&e, SC_ERR_IO, "%s: out of memory", c->out_name);
+        if (rc == 0)
+            rc = copy_range(c->out_fd, &c->mode, c->in_fd, c->in_off, c->n,
+                            c->buf, COPIER_BUF, c->out_name, c->in_name, &e);
+        pthread_mutex_lock(&c->mu);
+        if (rc < 0 && c->err.kind == SC_ERR_NONE)
+            c->err = e;
+        c->busy = false;
+        pthread_cond_broadcast(&c->cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+struct copier *
+copier_new(int out_fd, enum copy_mode mode, const char *out_name,
+           struct sc_err *err)
+{
+    struct copier *c = calloc(1, sizeof(*c));
+
+    if (c == NULL) {
+        sc_err_set(err, SC_ERR_IO, "%s: out of memory", out_name);
+        return NULL;
+    }
+    c->out_fd = out_fd;
+    c->mode = mode;
+    c->out_name = out_name;
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        free(c);
+        sc_err_set(err, SC_ERR_IO, "%s: cannot start a copy thread", out_name);
+        return NULL;
+    }
+    if (pthread_cond_init(&c->cv, NULL) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+        sc_err_set(err, SC_ERR_IO, "%s: cannot start a copy thread", out_name);
+        return NULL;
+    }
+    if (pthread_create(&c->tid, NULL, worker, c) != 0) {
+        pthread_cond_destroy(&c->cv);
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+        sc_err_set(err, SC_ERR_IO, "%s: cannot start a copy thread", out_name);
+        return NULL;
+    }
+    return c;
+}
+
+/* Waits for the running job with mu held; 0 or the sticky error. A
+ * signal that sets sc_interrupted while the worker blocks (a full pipe)
+ * is passed on to the worker, whose system call then fails with EINTR. */
+static int
+wait_locked(struct copier *c, struct sc_err *err)
+{
+    bool kicked = false;
+
+    while (c->busy) {
+        struct timespec ts;
+        int sig = sc_interrupted;
+
+        if (sig != 0 && !kicked) {
+            pthread_kill(c->tid, sig);
+            kicked = true;
+        }
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000 * 1000 * 1000;
+        }
+        pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+    }
+    if (c->err.kind != SC_ERR_NONE) {
+        *err = c->err;
+        return -1;
+    }
+    return 0;
+}
+
+int
+copier_wait(struct copier *c, struct sc_err *err)
+{
+    int rc;
+
+    pthread_mutex_lock(&c->mu);
+    rc = wait_locked(c, err);
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+int
+copier_post(struct copier *c, int in_fd, uint64_t in_off, uint64_t n,
+            const char *in_name, struct sc_err *err)
+{
+    int rc;
+
+    pthread_mutex_lock(&c->mu);
+    rc = wait_locked(c, err);
+    if (rc == 0) {
+        c->in_fd = in_fd;
+        c->in_off = in_off;
+        c->n = n;
+        c->in_name = in_name;
+        c->busy = true;
+        pthread_cond_broadcast(&c->cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+void
+copier_free(struct copier *c)
+{
+    if (c == NULL)
+        return;
+    pthread_mutex_lock(&c->mu);
+    while (c->busy)
+        pthread_cond_wait(&c->cv, &c->mu);
+    c->stop = true;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->tid, NULL);
+    pthread_cond_destroy(&c->cv);
+    pthread_mutex_destroy(&c->mu);
+    free(c->buf);
+    free(c);
 }

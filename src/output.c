@@ -222,8 +222,16 @@ writer_set_sink(struct writer *w, writer_sink_fn fn, void *ctx)
 }
 
 void
+writer_copy_async(struct writer *w, bool on)
+{
+    w->async = on;
+}
+
+void
 writer_free(struct writer *w)
 {
+    copier_free(w->copier);
+    w->copier = NULL;
     free(w->buf);
     w->buf = NULL;
 }
@@ -236,10 +244,22 @@ fail_sticky(struct writer *w, struct sc_err *err)
     return -1;
 }
 
+/* Waits for a copy still running on the copier: the fd is the writer's
+ * again. 0, or -1 with the copy's error (sticky). */
+static int
+settle(struct writer *w, struct sc_err *err)
+{
+    if (w->copier != NULL && copier_wait(w->copier, &w->sticky) < 0)
+        return fail_sticky(w, err);
+    return 0;
+}
+
 /* write(2) all n bytes, retrying short writes and EINTR. */
 static int
 write_all(struct writer *w, const uint8_t *p, size_t n, struct sc_err *err)
 {
+    if (settle(w, err) < 0)
+        return -1;
     if (w->sink != NULL) {
         if (w->sink(w->sink_ctx, p, n, &w->sticky) < 0)
             return fail_sticky(w, err);
@@ -271,7 +291,7 @@ write_all(struct writer *w, const uint8_t *p, size_t n, struct sc_err *err)
 int
 writer_flush(struct writer *w, struct sc_err *err)
 {
-    if (w->sticky.kind != SC_ERR_NONE)
+    if (w->sticky.kind != SC_ERR_NONE || settle(w, err) < 0)
         return fail_sticky(w, err);
     if (w->used > 0 && write_all(w, w->buf, w->used, err) < 0)
         return -1;
@@ -307,17 +327,42 @@ int
 writer_copy(struct writer *w, int in_fd, uint64_t in_off, const uint8_t *p,
             uint64_t n, const char *in_name, struct sc_err *err)
 {
+    enum copy_mode mode;
+
     if (w->sticky.kind != SC_ERR_NONE)
         return fail_sticky(w, err);
-    if (w->copy == COPY_NONE && p != NULL)
-        return n <= SIZE_MAX
-                   ? writer_write(w, p, (size_t)n, err)
-                   : sc_err_set(err, SC_ERR_IO, "%s: span too large", w->name);
-    /* In the kernel, or (not in memory) with pread through the buffer. */
-    if (writer_flush(w, err) < 0 ||
-        copy_range(w->fd, &w->copy, in_fd, in_off, n, w->buf, w->cap, w->name,
+    if (w->copy == COPY_NONE) {
+        if (p != NULL)
+            return n <= SIZE_MAX ? writer_write(w, p, (size_t)n, err)
+                                 : sc_err_set(err, SC_ERR_IO,
+                                              "%s: span too large", w->name);
+        /* Not in memory: pread through the buffer. */
+        if (writer_flush(w, err) < 0)
+            return -1;
+        mode = COPY_NONE;
+    } else {
+        if (writer_flush(w, err) < 0)
+            return -1;
+        if (w->async && w->copier == NULL) {
+            struct sc_err ignored;
+
+            w->copier = copier_new(w->fd, w->copy, w->name, &ignored);
+            w->async = w->copier != NULL; /* else: copy here */
+        }
+        if (w->copier != NULL) {
+            /* On the worker: the caller validates on meanwhile. */
+            if (copier_post(w->copier, in_fd, in_off, n, in_name, &w->sticky) <
+                0)
+                return fail_sticky(w, err);
+            w->flushed += n;
+            return 0;
+        }
+        mode = w->copy;
+    }
+    if (copy_range(w->fd, &mode, in_fd, in_off, n, w->buf, w->cap, w->name,
                    in_name, &w->sticky) < 0)
         return fail_sticky(w, err);
+    w->copy = mode;
     w->flushed += n;
     return 0;
 }
@@ -376,6 +421,8 @@ writer_patch(struct writer *w, uint64_t off, const void *p, size_t n,
 
         if (!w->seekable)
             return 0;
+        if (settle(w, err) < 0)
+            return -1;
         for (;;) {
             ssize_t put = pwrite(w->fd, b, head, (off_t)off);
 

@@ -80,10 +80,12 @@ struct writer {
     const char *name;
     uint8_t *buf;
     size_t cap, used;
-    uint64_t flushed;    /* bytes passed to write(2) so far */
-    bool seekable;       /* fd is a regular file written from offset 0 */
-    enum copy_mode copy; /* how writer_copy copies (copier.h) */
-    writer_sink_fn sink; /* when set, bytes go here instead of write(2) */
+    uint64_t flushed;      /* bytes passed to write(2) so far */
+    bool seekable;         /* fd is a regular file written from offset 0 */
+    enum copy_mode copy;   /* how writer_copy copies (copier.h) */
+    bool async;            /* writer_copy_async */
+    struct copier *copier; /* its worker, made at the first copy */
+    writer_sink_fn sink;   /* when set, bytes go here instead of write(2) */
     void *sink_ctx;
     struct sc_err sticky;
 };
@@ -103,6 +105,14 @@ writer_can_copy(const struct writer *w)
 {
     return w->copy != COPY_NONE;
 }
+
+/* With on, writer_copy() only starts the kernel copy, on a worker thread
+ * (copier.h), and returns: the caller goes on while the kernel copies.
+ * Its errors come back from a later writer_copy, write or flush; every
+ * write of the writer waits for it first, so the bytes keep their order,
+ * and writer_flush returns once it is done. The spans given must stay
+ * unchanged in the source file until then (validated file bytes). */
+void writer_copy_async(struct writer *w, bool on);
 
 /* Writes n bytes of in_fd from file offset in_off, after what is buffered:
  * in the kernel when it can (from the first 4 KiB boundary of in_off on in

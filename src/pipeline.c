@@ -28,7 +28,13 @@ struct ctx {
     const struct inject_opts *o;
     struct inject_stats *st;
     uint64_t next_progress; /* input offset of the next progress call */
+    bool copy_ahead;        /* hand validated spans to the copier early */
 };
+
+/* With copy_ahead, validated bytes go to the kernel copy (on the writer's
+ * copier thread) every PIPELINE_COPY_STEP bytes, cut at a 4 KiB boundary
+ * so that shared extents stay whole, while the next ones are read. */
+#define PIPELINE_COPY_STEP ((uint64_t)32 << 20)
 
 static void
 progress(struct ctx *c, const struct reader *rd)
@@ -419,8 +425,9 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
     /* From a mapped file into a file or pipe the kernel copies: then the
      * reader retains across its windows, and the pass-through bytes go
      * in a few large copies (one, for a single section). */
-    reader_retain_unbounded(in->rd,
-                            reader_mapped(in->rd) && writer_can_copy(c->w));
+    c->copy_ahead = reader_mapped(in->rd) && writer_can_copy(c->w);
+    reader_retain_unbounded(in->rd, c->copy_ahead);
+    writer_copy_async(c->w, c->copy_ahead);
     while ((rc = pcapng_next(&pr, &b, err)) == 1) {
         c->st->blocks++;
         /* The DSBs go after the SHB and the IDBs that directly follow it,
@@ -467,6 +474,11 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
             break;
         }
         progress(c, in->rd);
+        if (c->copy_ahead && reader_retained(in->rd) >= PIPELINE_COPY_STEP &&
+            reader_retain_flush_to(
+                in->rd, reader_offset(in->rd) & ~(uint64_t)(COPY_ALIGN - 1),
+                err) < 0)
+            goto fail;
     }
     /* The block cut short was not consumed: what is retained is complete. */
     if (rc < 0 && !salvage(c, in, c->st->sections > 0, err))
@@ -491,7 +503,7 @@ int
 inject_run(struct input *in, struct writer *w, const struct inject_opts *o,
            struct inject_stats *st, struct sc_err *err)
 {
-    struct ctx c = {in, w, o, st, 0};
+    struct ctx c = {in, w, o, st, 0, false};
     int rc;
 
     memset(st, 0, sizeof(*st));

@@ -109,6 +109,13 @@ reader_buffered(const struct reader *r)
     return r->end - r->pos;
 }
 
+/* Consumed bytes not yet handed to the retain callback. */
+static inline uint64_t
+reader_retained(const struct reader *r)
+{
+    return r->base + r->pos - r->kept;
+}
+
 /* Pointer to the current position (valid for reader_buffered() bytes). */
 static inline const uint8_t *
 reader_ptr(const struct reader *r)

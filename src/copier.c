@@ -260,11 +260,12 @@ copier_post(struct copier *c, int in_fd, uint64_t in_off, uint64_t n,
 void
 copier_free(struct copier *c)
 {
+    struct sc_err ignored;
+
     if (c == NULL)
         return;
     pthread_mutex_lock(&c->mu);
-    while (c->busy)
-        pthread_cond_wait(&c->cv, &c->mu);
+    (void)wait_locked(c, &ignored); /* passes a signal on, too */
     c->stop = true;
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);

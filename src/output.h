@@ -92,6 +92,8 @@ struct writer {
 
 int writer_init(struct writer *w, int fd, const char *name, size_t cap,
                 struct sc_err *err);
+/* Frees the buffer after waiting for a copy still running (writer_copy
+ * with writer_copy_async): call it before the fd is closed. */
 void writer_free(struct writer *w);
 
 /* Sends every byte that leaves the buffer to fn(ctx, ...) instead of the

@@ -127,10 +127,12 @@ cli_output_commit(struct cli_output *o, struct sc_err *err)
 void
 cli_output_close(struct cli_output *o)
 {
-    out_abort(&o->file);
+    /* The writer first: it waits for a copy still running on its copier
+     * thread, which writes to the fd that out_abort closes. */
+    writer_free(&o->w);
     compressor_free(o->comp);
     writer_free(&o->raw);
-    writer_free(&o->w);
+    out_abort(&o->file);
     memset(o, 0, sizeof(*o));
     o->file.fd = -1;
 }

@@ -36,6 +36,26 @@ interrupted(const char *out_name, struct sc_err *err)
     return sc_err_set(err, SC_ERR_INTR, "%s: interrupted", out_name);
 }
 
+int
+fd_write_all(int fd, const uint8_t *p, size_t n, const char *name,
+             struct sc_err *err)
+{
+    while (n > 0) {
+        ssize_t put;
+
+        if (sc_interrupted)
+            return interrupted(name, err);
+        put = write(fd, p, n);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put < 0)
+            return write_failed(name, errno, err);
+        p += put;
+        n -= (size_t)put;
+    }
+    return 0;
+}
+
 /* The kernel part: copies what it can, advancing *in_off and *n; stops
  * with 0 when the kernel refuses (*mode = COPY_NONE) or the source ends. */
 static int
@@ -80,7 +100,7 @@ copy_range(int out_fd, enum copy_mode *mode, int in_fd, uint64_t in_off,
     if (copy_kernel(out_fd, mode, in_fd, &in_off, &n, out_name, err) < 0)
         return -1;
     while (n > 0) {
-        size_t step = n > cap ? cap : (size_t)n, done = 0;
+        size_t step = n > cap ? cap : (size_t)n;
         ssize_t got = pread(in_fd, buf, step, (off_t)in_off);
 
         if (got < 0 && errno == EINTR && !sc_interrupted)
@@ -94,18 +114,8 @@ copy_range(int out_fd, enum copy_mode *mode, int in_fd, uint64_t in_off,
                               "secretcap copied it (it shrank while being "
                               "read); nothing was written",
                               in_name, (unsigned long long)in_off);
-        while (done < (size_t)got) {
-            ssize_t put;
-
-            if (sc_interrupted)
-                return interrupted(out_name, err);
-            put = write(out_fd, buf + done, (size_t)got - done);
-            if (put < 0 && errno == EINTR)
-                continue;
-            if (put < 0)
-                return write_failed(out_name, errno, err);
-            done += (size_t)put;
-        }
+        if (fd_write_all(out_fd, buf, (size_t)got, out_name, err) < 0)
+            return -1;
         in_off += (uint64_t)got;
         n -= (uint64_t)got;
     }
@@ -174,25 +184,21 @@ copier_new(int out_fd, enum copy_mode mode, const char *out_name,
     c->out_fd = out_fd;
     c->mode = mode;
     c->out_name = out_name;
-    if (pthread_mutex_init(&c->mu, NULL) != 0) {
-        free(c);
-        sc_err_set(err, SC_ERR_IO, "%s: cannot start a copy thread", out_name);
-        return NULL;
-    }
-    if (pthread_cond_init(&c->cv, NULL) != 0) {
-        pthread_mutex_destroy(&c->mu);
-        free(c);
-        sc_err_set(err, SC_ERR_IO, "%s: cannot start a copy thread", out_name);
-        return NULL;
-    }
-    if (pthread_create(&c->tid, NULL, worker, c) != 0) {
-        pthread_cond_destroy(&c->cv);
-        pthread_mutex_destroy(&c->mu);
-        free(c);
-        sc_err_set(err, SC_ERR_IO, "%s: cannot start a copy thread", out_name);
-        return NULL;
-    }
+    if (pthread_mutex_init(&c->mu, NULL) != 0)
+        goto fail;
+    if (pthread_cond_init(&c->cv, NULL) != 0)
+        goto fail_mu;
+    if (pthread_create(&c->tid, NULL, worker, c) != 0)
+        goto fail_cv;
     return c;
+fail_cv:
+    pthread_cond_destroy(&c->cv);
+fail_mu:
+    pthread_mutex_destroy(&c->mu);
+fail:
+    free(c);
+    sc_err_set(err, SC_ERR_IO, "%s: cannot start a copy thread", out_name);
+    return NULL;
 }
 
 /* Waits for the running job with mu held; 0 or the sticky error. A

@@ -39,6 +39,12 @@ int copy_range(int out_fd, enum copy_mode *mode, int in_fd, uint64_t in_off,
                uint64_t n, uint8_t *buf, size_t cap, const char *out_name,
                const char *in_name, struct sc_err *err);
 
+/* write(2) of all n bytes to fd, retrying short writes and EINTR (not
+ * once sc_interrupted is set: SC_ERR_INTR). 0, or -1 with err: "NAME:
+ * write failed: ..." (SC_ERR_PIPE for EPIPE). */
+int fd_write_all(int fd, const uint8_t *p, size_t n, const char *name,
+                 struct sc_err *err);
+
 struct copier;
 
 /* A worker for copies to out_fd starting in mode (not COPY_NONE); names

@@ -254,37 +254,15 @@ settle(struct writer *w, struct sc_err *err)
     return 0;
 }
 
-/* write(2) all n bytes, retrying short writes and EINTR. */
+/* Passes n bytes on: to the sink, or write(2) of all of them. The caller
+ * has settled any copy still running (writer_flush). */
 static int
 write_all(struct writer *w, const uint8_t *p, size_t n, struct sc_err *err)
 {
-    if (settle(w, err) < 0)
-        return -1;
-    if (w->sink != NULL) {
-        if (w->sink(w->sink_ctx, p, n, &w->sticky) < 0)
-            return fail_sticky(w, err);
-        w->flushed += n;
-        return 0;
-    }
-    while (n > 0) {
-        ssize_t put;
-
-        if (sc_interrupted) {
-            sc_err_set(&w->sticky, SC_ERR_INTR, "%s: interrupted", w->name);
-            return fail_sticky(w, err);
-        }
-        put = write(w->fd, p, n);
-        if (put < 0) {
-            if (errno == EINTR)
-                continue;
-            sc_err_set(&w->sticky, errno == EPIPE ? SC_ERR_PIPE : SC_ERR_IO,
-                       "%s: write failed: %s", w->name, strerror(errno));
-            return fail_sticky(w, err);
-        }
-        p += put;
-        n -= (size_t)put;
-        w->flushed += (uint64_t)put;
-    }
+    if (w->sink != NULL ? w->sink(w->sink_ctx, p, n, &w->sticky) < 0
+                        : fd_write_all(w->fd, p, n, w->name, &w->sticky) < 0)
+        return fail_sticky(w, err);
+    w->flushed += n;
     return 0;
 }
 
@@ -327,42 +305,29 @@ int
 writer_copy(struct writer *w, int in_fd, uint64_t in_off, const uint8_t *p,
             uint64_t n, const char *in_name, struct sc_err *err)
 {
-    enum copy_mode mode;
-
     if (w->sticky.kind != SC_ERR_NONE)
         return fail_sticky(w, err);
-    if (w->copy == COPY_NONE) {
-        if (p != NULL)
-            return n <= SIZE_MAX ? writer_write(w, p, (size_t)n, err)
-                                 : sc_err_set(err, SC_ERR_IO,
-                                              "%s: span too large", w->name);
-        /* Not in memory: pread through the buffer. */
-        if (writer_flush(w, err) < 0)
-            return -1;
-        mode = COPY_NONE;
-    } else {
-        if (writer_flush(w, err) < 0)
-            return -1;
-        if (w->async && w->copier == NULL) {
-            struct sc_err ignored;
+    if (w->copy == COPY_NONE && p != NULL)
+        return n <= SIZE_MAX
+                   ? writer_write(w, p, (size_t)n, err)
+                   : sc_err_set(err, SC_ERR_IO, "%s: span too large", w->name);
+    if (writer_flush(w, err) < 0)
+        return -1;
+    if (w->copy != COPY_NONE && w->async && w->copier == NULL) {
+        struct sc_err ignored;
 
-            w->copier = copier_new(w->fd, w->copy, w->name, &ignored);
-            w->async = w->copier != NULL; /* else: copy here */
-        }
-        if (w->copier != NULL) {
-            /* On the worker: the caller validates on meanwhile. */
-            if (copier_post(w->copier, in_fd, in_off, n, in_name, &w->sticky) <
-                0)
-                return fail_sticky(w, err);
-            w->flushed += n;
-            return 0;
-        }
-        mode = w->copy;
+        w->copier = copier_new(w->fd, w->copy, w->name, &ignored);
+        w->async = w->copier != NULL; /* else: copy here */
     }
-    if (copy_range(w->fd, &mode, in_fd, in_off, n, w->buf, w->cap, w->name,
-                   in_name, &w->sticky) < 0)
+    /* On the worker, while the caller validates on; or here: in the kernel,
+     * or (COPY_NONE: the bytes not in memory) pread through the buffer. */
+    if (w->copy != COPY_NONE && w->copier != NULL) {
+        if (copier_post(w->copier, in_fd, in_off, n, in_name, &w->sticky) < 0)
+            return fail_sticky(w, err);
+    } else if (copy_range(w->fd, &w->copy, in_fd, in_off, n, w->buf, w->cap,
+                          w->name, in_name, &w->sticky) < 0) {
         return fail_sticky(w, err);
-    w->copy = mode;
+    }
     w->flushed += n;
     return 0;
 }

@@ -25,7 +25,8 @@ static struct {
 static atomic_int installed;
 static size_t page_size;
 
-size_t
+/* The page size (sysconf, cached). */
+static size_t
 filemap_page(void)
 {
     if (page_size == 0) {
@@ -148,7 +149,6 @@ filemap_window(struct filemap *m, int fd, uint64_t off, size_t len,
     (void)madvise(p, len + skew, MADV_WILLNEED);
     m->base = p;
     m->len = len + skew;
-    m->off = at;
     atomic_store(&slots[m->slot].lo, (uintptr_t)p);
     atomic_store(&slots[m->slot].hi, (uintptr_t)p + m->len);
     return (const uint8_t *)p + skew;

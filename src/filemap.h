@@ -34,7 +34,6 @@
 struct filemap {
     const uint8_t *base; /* mapping (page-aligned), NULL when none */
     size_t len;          /* bytes mapped */
-    uint64_t off;        /* file offset of base (page-aligned) */
     int slot;            /* index in the handler's table, -1 when none */
 };
 
@@ -53,8 +52,5 @@ const uint8_t *filemap_window(struct filemap *m, int fd, uint64_t off,
 /* True when a page of this map's windows was found past the end of the
  * file (its bytes read as zeros): sticky until filemap_close. */
 bool filemap_faulted(const struct filemap *m);
-
-/* The page size (sysconf, cached). */
-size_t filemap_page(void);
 
 #endif

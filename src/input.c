@@ -221,7 +221,7 @@ open_stack(struct input *in, struct source *src, const struct input_opts *opts,
         return -1;
     /* A plain file is read through mapped windows; one that cannot be
      * mapped is read as before. */
-    if (src->mappable && !opts->no_map) {
+    if (src->mappable) {
         struct sc_err ignored;
 
         (void)reader_map(rd, src->map_fd, src->map_start,

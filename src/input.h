@@ -55,7 +55,6 @@ struct input_opts {
     enum readahead_mode readahead; /* decompress on a worker thread */
     uint32_t max_record; /* pcap records accepted up to (0: the readers'
                             limit for the link type; pcap.h) */
-    bool no_map;         /* read plain files with read(2), never mapped */
 };
 
 struct input {

@@ -423,12 +423,15 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
     compat_init(&cmp, in->name, reader_source(in->rd)->inflating, c->o->strict);
     reader_set_retain(in->rd, retain_to_writer, c);
     /* From a mapped file into a file or pipe the kernel copies: then the
-     * reader retains across its windows, and the pass-through bytes go
-     * in a few large copies (one, for a single section). */
+     * reader retains across its windows, and the pass-through bytes go to
+     * the writer's copier thread every PIPELINE_COPY_STEP bytes. */
     c->copy_ahead = reader_mapped(in->rd) && writer_can_copy(c->w);
     reader_retain_unbounded(in->rd, c->copy_ahead);
     writer_copy_async(c->w, c->copy_ahead);
     while ((rc = pcapng_next(&pr, &b, err)) == 1) {
+        bool dropped = b.type == PCAPNG_BT_DSB && c->o->discard_existing &&
+                       discard_this(c->o, &b);
+
         c->st->blocks++;
         /* The DSBs go after the SHB and the IDBs that directly follow it,
          * before any other block (and before the next section). */
@@ -439,9 +442,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
             pending = false;
         }
         /* Every block written is checked (not an input DSB dropped). */
-        if ((b.type != PCAPNG_BT_DSB || !c->o->discard_existing ||
-             !discard_this(c->o, &b)) &&
-            compat_block(&cmp, &pr, &b, err) < 0)
+        if (!dropped && compat_block(&cmp, &pr, &b, err) < 0)
             goto fail;
         switch (b.type) {
         case PCAPNG_BT_SHB:
@@ -456,7 +457,7 @@ run_pcapng(struct ctx *c, struct input *in, struct sc_err *err)
                 have_secrets && (c->st->sections == 1 || c->o->all_sections);
             break;
         case PCAPNG_BT_DSB:
-            if (c->o->discard_existing && discard_this(c->o, &b)) {
+            if (dropped) {
                 if (reader_retain_flush_to(in->rd, b.offset, err) < 0)
                     goto fail;
                 reader_retain_drop(in->rd);
